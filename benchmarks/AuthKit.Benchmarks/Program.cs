@@ -1,0 +1,2 @@
+// Placeholder: benchmarks arrive with the benchmarks issue.
+Console.WriteLine("AuthKit benchmarks: not yet written.");
