@@ -60,6 +60,15 @@ public sealed partial class JwksAccessTokenVerifier : IAccessTokenVerifier
     /// <summary>Number of JWKS fetches started so far (diagnostics and tests).</summary>
     internal int FetchCount => Volatile.Read(ref _fetchCount);
 
+    /// <summary>Completes when no JWKS fetch is running (tests).</summary>
+    internal Task WhenFetchIdleAsync()
+    {
+        lock (_gate)
+        {
+            return _fetch ?? Task.CompletedTask;
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask<AccessTokenValidation> ValidateAsync(string accessToken, CancellationToken cancellationToken = default)
     {

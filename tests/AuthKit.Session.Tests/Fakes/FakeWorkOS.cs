@@ -10,10 +10,16 @@ using Microsoft.Extensions.Time.Testing;
 namespace AuthKit.Session.Tests.Fakes;
 
 /// <summary>An RSA signing key published in the fake JWKS.</summary>
-public sealed class FakeSigningKey(string kid) : IDisposable
+public sealed class FakeSigningKey(string kid, RSA? rsa = null) : IDisposable
 {
+    private static readonly ConcurrentDictionary<int, RSA> Pool = new();
+    private readonly bool _owned = rsa is null;
+
     public string Kid { get; } = kid;
-    public RSA Rsa { get; } = RSA.Create(2048);
+    public RSA Rsa { get; } = rsa ?? RSA.Create(2048);
+
+    /// <summary>A key from a process-wide pool (RSA generation is slow; tests share keys by index).</summary>
+    public static FakeSigningKey Pooled(string kid, int index) => new(kid, Pool.GetOrAdd(index, _ => RSA.Create(2048)));
 
     public JsonObject ToJwk()
     {
@@ -29,7 +35,13 @@ public sealed class FakeSigningKey(string kid) : IDisposable
         };
     }
 
-    public void Dispose() => Rsa.Dispose();
+    public void Dispose()
+    {
+        if (_owned)
+        {
+            Rsa.Dispose();
+        }
+    }
 
     internal static string Base64Url(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 }
@@ -59,11 +71,12 @@ public sealed class FakeWorkOS : HttpMessageHandler
     private readonly ConcurrentQueue<Func<RecordedRequest, HttpResponseMessage?>> _scripted = new();
     private readonly List<FakeSigningKey> _publishedKeys = [];
     private int _counter;
+    private int _rotations;
 
     public FakeWorkOS(FakeTimeProvider? time = null)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 1, 15, 12, 0, 0, TimeSpan.Zero));
-        CurrentKey = new FakeSigningKey("key_1");
+        CurrentKey = FakeSigningKey.Pooled("key_1", 0);
         _publishedKeys.Add(CurrentKey);
         AddUser("user_alice", "alice@example.com", "Alice", "Admin");
         AddMembership("user_alice", "org_acme");
@@ -78,6 +91,12 @@ public sealed class FakeWorkOS : HttpMessageHandler
 
     /// <summary>When set, /authenticate waits for this before answering (to hold concurrent callers in flight).</summary>
     public TaskCompletionSource? AuthenticateGate { get; set; }
+
+    /// <summary>When set, JWKS requests wait for this before answering.</summary>
+    public TaskCompletionSource? JwksGate { get; set; }
+
+    /// <summary>Signalled when a JWKS request arrives.</summary>
+    public SemaphoreSlim JwksArrived { get; } = new(0);
 
     /// <summary>Signalled when an /authenticate request arrives.</summary>
     public SemaphoreSlim AuthenticateArrived { get; } = new(0);
@@ -94,7 +113,8 @@ public sealed class FakeWorkOS : HttpMessageHandler
     /// <summary>Creates a new signing key used for new tokens; the old one stays published unless told otherwise.</summary>
     public FakeSigningKey RotateKey(bool keepOldKeyPublished = true)
     {
-        var key = new FakeSigningKey($"key_{Interlocked.Increment(ref _counter) + 100}");
+        var index = Interlocked.Increment(ref _rotations);
+        var key = FakeSigningKey.Pooled($"key_{index + 1}", index);
         lock (_publishedKeys)
         {
             if (!keepOldKeyPublished)
@@ -263,6 +283,12 @@ public sealed class FakeWorkOS : HttpMessageHandler
 
         if (recorded.Path.StartsWith("/sso/jwks/", StringComparison.Ordinal))
         {
+            JwksArrived.Release();
+            if (JwksGate is { } jwksGate)
+            {
+                await jwksGate.Task.WaitAsync(cancellationToken);
+            }
+
             if (!JwksAvailable)
             {
                 return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
