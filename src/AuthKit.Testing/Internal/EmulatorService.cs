@@ -502,7 +502,7 @@ internal sealed class EmulatorService
                 {
                     // Refused switch: the refresh token stays valid and the session keeps its organization.
                     Log.GrantRejected(_logger, GrantRefreshToken, "organization switch refused: no active membership");
-                    return Wire.OAuthError("invalid_grant", $"The user is not an active member of organization '{organizationId}'.");
+                    return Wire.OAuthError("invalid_request", $"The user is not an active member of organization '{organizationId}'.");
                 }
 
                 targetOrg = organizationId;
@@ -543,7 +543,7 @@ internal sealed class EmulatorService
             if (ActiveMembershipLocked(user.Id, organizationId) is null)
             {
                 Log.GrantRejected(_logger, GrantOrganizationSelection, "no active membership in the chosen organization");
-                return Wire.OAuthError("invalid_grant", $"The user is not an active member of organization '{organizationId}'.");
+                return Wire.OAuthError("invalid_request", $"The user is not an active member of organization '{organizationId}'.");
             }
 
             _pending.Remove(pendingToken);
