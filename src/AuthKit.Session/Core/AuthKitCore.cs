@@ -227,20 +227,22 @@ public sealed partial class AuthKitCore
             }
 
             Log.Refreshed(_logger, userId, sessionId);
-            entry.Source.TrySetResult(result);
+            // Forget (or schedule forgetting) before completing, so a caller that awaited this flight and retries
+            // never rejoins a finished transient failure.
             ScheduleRemoval(key, entry, keepForGracePeriod: true);
+            entry.Source.TrySetResult(result);
         }
         catch (TokenRefreshException e)
         {
             Log.RefreshFailed(_logger, userId, sessionId, e.IsFinal, e.InnerException?.GetType().Name);
-            entry.Source.TrySetException(e);
             // A rejected token stays rejected: share that for the grace period too. Transient errors may be retried now.
             ScheduleRemoval(key, entry, keepForGracePeriod: e.IsFinal);
+            entry.Source.TrySetException(e);
         }
         catch (Exception e)
         {
-            entry.Source.TrySetException(new TokenRefreshException("Failed to refresh the session.", userId, sessionId, e));
             ScheduleRemoval(key, entry, keepForGracePeriod: false);
+            entry.Source.TrySetException(new TokenRefreshException("Failed to refresh the session.", userId, sessionId, e));
         }
     }
 

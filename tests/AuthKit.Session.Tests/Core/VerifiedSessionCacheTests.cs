@@ -17,7 +17,7 @@ public sealed class VerifiedSessionCacheTests : IDisposable
         var second = await _h.Core.ValidateSealedSessionAsync(cookie);
 
         Assert.Equal(1, _h.Verifier.Calls);
-        Assert.Equal(1, ((FakeSessionEncryption)_h.Encryption).UnsealSessionCalls);
+        Assert.Equal(1, _h.Encryption.UnsealSessionCalls);
         Assert.Same(first.Auth, second.Auth);
         Assert.True(second.Auth.IsAuthenticated);
         Assert.False(second.Refreshed);
@@ -84,7 +84,7 @@ public sealed class VerifiedSessionCacheTests : IDisposable
     {
         var cookie = _h.Core.EncryptSession(_h.NewSession());
 
-        await Assert.ThrowsAnyAsync<AuthKitException>(() => _h.Core.ValidateSealedSessionAsync(cookie + "x").AsTask());
+        await Assert.ThrowsAnyAsync<AuthKitException>(() => _h.Core.ValidateSealedSessionAsync(Tamper.Middle(cookie)).AsTask());
 
         Assert.Equal(0, _h.Core.Cache.Count);
     }

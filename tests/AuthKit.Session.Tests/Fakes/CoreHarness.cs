@@ -15,7 +15,7 @@ public sealed class CoreHarness : IDisposable
         var wrapped = Microsoft.Extensions.Options.Options.Create(Options);
         Client = new WorkOSUserManagementClient(new HttpClient(WorkOS, disposeHandler: false), wrapped, Time);
         Verifier = new CountingVerifier(new JwksAccessTokenVerifier(wrapped, Microsoft.Extensions.Options.Options.Create(CoreOptions), new FakeHttpClientFactory(WorkOS), Time));
-        Encryption = encryption?.Invoke(Time) ?? new FakeSessionEncryption(Time);
+        Encryption = new CountingEncryption(encryption?.Invoke(Time) ?? new SessionEncryption(Time));
         Core = new AuthKitCore(wrapped, Client, Encryption, Verifier, Microsoft.Extensions.Options.Options.Create(CoreOptions), Time);
     }
 
@@ -25,7 +25,7 @@ public sealed class CoreHarness : IDisposable
     public AuthKitCoreOptions CoreOptions { get; }
     public WorkOSUserManagementClient Client { get; }
     public CountingVerifier Verifier { get; }
-    public ISessionEncryption Encryption { get; }
+    public CountingEncryption Encryption { get; }
     public AuthKitCore Core { get; }
 
     /// <summary>A live session at the fake (a valid refresh token) with an access token of the given lifetime.</summary>
