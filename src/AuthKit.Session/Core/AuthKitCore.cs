@@ -190,7 +190,7 @@ public sealed partial class AuthKitCore
         ArgumentException.ThrowIfNullOrEmpty(sealedSession);
         if (_cache.TryGet(sealedSession, _timeProvider.GetUtcNow(), out var cached))
         {
-            return new SealedSessionValidation(cached, refreshed: false, sealedSession: null);
+            return cached;
         }
 
         var session = DecryptSession(sealedSession);

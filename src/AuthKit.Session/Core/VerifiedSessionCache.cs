@@ -28,7 +28,7 @@ internal sealed class VerifiedSessionCache
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Returns the cached result when the cookie was verified before and its access token has not expired.</summary>
-    public bool TryGet(string sealedSession, DateTimeOffset now, out AuthResult auth)
+    public bool TryGet(string sealedSession, DateTimeOffset now, out SealedSessionValidation validation)
     {
         if (_capacity > 0)
         {
@@ -37,7 +37,7 @@ internal sealed class VerifiedSessionCache
             {
                 if (now < entry.ExpiresAt)
                 {
-                    auth = entry.Auth;
+                    validation = entry.Validation;
                     return true;
                 }
 
@@ -45,7 +45,7 @@ internal sealed class VerifiedSessionCache
             }
         }
 
-        auth = null!;
+        validation = null!;
         return false;
     }
 
@@ -133,7 +133,8 @@ internal sealed class VerifiedSessionCache
 
     private sealed class Entry(AuthResult auth, DateTimeOffset expiresAt)
     {
-        public AuthResult Auth { get; } = auth;
+        public SealedSessionValidation Validation { get; } = new(auth, refreshed: false, sealedSession: null);
+        public AuthResult Auth => Validation.Auth;
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
     }
 

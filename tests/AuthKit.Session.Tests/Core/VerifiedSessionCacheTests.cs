@@ -122,7 +122,7 @@ public sealed class VerifiedSessionCacheTests : IDisposable
         cache.Set("cookie", auth);
 
         Assert.True(cache.TryGet("cookie", _h.Time.GetUtcNow().AddSeconds(29), out var hit));
-        Assert.Same(auth, hit);
+        Assert.Same(auth, hit.Auth);
         Assert.False(cache.TryGet("cookie", _h.Time.GetUtcNow().AddSeconds(30), out _));
         Assert.Equal(0, cache.Count);
         Assert.False(cache.TryGet("cookie2", _h.Time.GetUtcNow(), out _));
