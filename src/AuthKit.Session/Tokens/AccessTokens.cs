@@ -32,11 +32,11 @@ public static class AccessTokens
         }
 
         var encoded = jwt.AsSpan(first + 1, second - first - 1);
-        var maxLength = Base64Url.GetMaxDecodedLength(encoded.Length);
+        var maxLength = System.Buffers.Text.Base64Url.GetMaxDecodedLength(encoded.Length);
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, maxLength));
         try
         {
-            if (Base64Url.DecodeFromChars(encoded, rented, out var consumed, out var written) != OperationStatus.Done || consumed != encoded.Length)
+            if (System.Buffers.Text.Base64Url.DecodeFromChars(encoded, rented, out var consumed, out var written) != OperationStatus.Done || consumed != encoded.Length)
             {
                 return false;
             }
