@@ -1,2 +1,3 @@
-// Placeholder: benchmarks arrive with the benchmarks issue.
-Console.WriteLine("AuthKit benchmarks: not yet written.");
+using AuthKit.Benchmarks;
+
+return await Cli.RunAsync(args);
