@@ -86,7 +86,7 @@ internal sealed partial class SessionResolver(
             force = false;
         }
 
-        var check = TokenCheck.Invalid;
+        var check = TokenCheck.Unavailable; // not checked yet
         if (!force && !IsExpiring(unverified))
         {
             check = await backend.VerifyAsync(session.AccessToken, cancellationToken).ConfigureAwait(false);
