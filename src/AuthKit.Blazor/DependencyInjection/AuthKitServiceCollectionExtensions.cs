@@ -134,11 +134,7 @@ public static class AuthKitServiceCollectionExtensions
         // TODO(core): services.AddAuthKitSession() + backend over AuthKitCore once the session core lands.
     }
 
-    private static void AddCircuitServices(IServiceCollection services)
-    {
-        // TODO(blazorui): the circuit's AuthenticationStateProvider and CircuitHandler.
-        _ = services;
-    }
+    private static void AddCircuitServices(IServiceCollection services) => services.AddAuthKitCircuit();
 
     private sealed class AuthKitBuilder(IServiceCollection services) : IAuthKitBuilder
     {
