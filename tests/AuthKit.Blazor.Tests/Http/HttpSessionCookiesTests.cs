@@ -7,7 +7,7 @@ namespace AuthKit.Blazor.Tests.Http;
 public sealed class HttpSessionCookiesTests
 {
     private static HttpSessionCookies Create(string redirectUri = "https://app.example/auth/callback", string sameSite = "lax") =>
-        new(new StaticOptionsMonitor<AuthKitOptions>(new AuthKitOptions { RedirectUri = redirectUri, CookieSameSite = sameSite, CookieDomain = "app.example" }));
+        new(Options.Create(new AuthKitOptions { RedirectUri = redirectUri, CookieSameSite = sameSite, CookieDomain = "app.example" }));
 
     [Fact]
     public void The_session_cookie_is_serialized_like_the_npm_package()
@@ -42,12 +42,5 @@ public sealed class HttpSessionCookiesTests
         Assert.Equal(2, values.Length);
         Assert.Equal("other=1; Path=/", values[0]);
         Assert.StartsWith("wos-session=; Path=/; Domain=app.example; Max-Age=0;", values[1]);
-    }
-
-    private sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
-    {
-        public T CurrentValue => value;
-        public T Get(string? name) => value;
-        public IDisposable? OnChange(Action<T, string?> listener) => null;
     }
 }
