@@ -53,4 +53,10 @@ public sealed class AuthKitBlazorOptions
 
     /// <summary>Maximum entries of the in-memory relay (oldest evicted first). Default 10,000.</summary>
     public int MemoryRelaySizeLimit { get; set; } = 10_000;
+
+    /// <summary>The event hooks. Default: no-ops. Ignored when <see cref="EventsType"/> is set.</summary>
+    public AuthKitEvents Events { get; set; } = new();
+
+    /// <summary>A <see cref="AuthKitEvents"/> subclass resolved from DI per request/circuit. Default null (use <see cref="Events"/>).</summary>
+    public Type? EventsType { get; set; }
 }

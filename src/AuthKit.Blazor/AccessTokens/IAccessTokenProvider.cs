@@ -17,6 +17,9 @@ public interface IAccessTokenProvider
 /// </summary>
 internal interface ICircuitAuthSource
 {
-    /// <summary>The circuit's session, refreshed when needed; anonymous when signed out.</summary>
+    /// <summary>
+    /// The circuit's session, refreshed when needed; anonymous when signed out. Throws
+    /// <see cref="InvalidOperationException"/> when this scope never received an authentication state (not a circuit).
+    /// </summary>
     ValueTask<AuthKit.Session.AuthResult> GetCurrentAuthResultAsync(CancellationToken cancellationToken = default);
 }
