@@ -25,7 +25,7 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
 
     private bool _hasHostState;
     private AuthKitAuthenticationState _published = AuthKitAuthenticationState.Anonymous;
-    private Task<AuthenticationState> _stateTask = Task.FromResult<AuthenticationState>(AuthKitAuthenticationState.Anonymous);
+    private Task<AuthenticationState>? _stateTask;
     // The session this circuit keeps. Usually _published.Auth; stays authenticated (and is retried) while the published
     // state is anonymous because transient failures outlived the access token.
     private AuthResult _session = AuthResult.Anonymous;
@@ -48,11 +48,16 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
     }
 
     /// <summary>The current state (an <see cref="AuthKitAuthenticationState"/>).</summary>
+    /// <exception cref="InvalidOperationException">
+    /// Called outside a Razor component's scope (before the host set the state), like the framework's provider.
+    /// </exception>
     public override Task<AuthenticationState> GetAuthenticationStateAsync()
     {
         lock (_gate)
         {
-            return _stateTask;
+            return _stateTask ?? throw new InvalidOperationException(
+                "The authentication state is only available to Razor components and services resolved for them (a circuit or a " +
+                "prerendering request). In other code use the HttpContext's user, or IAccessTokenProvider for the access token.");
         }
     }
 
