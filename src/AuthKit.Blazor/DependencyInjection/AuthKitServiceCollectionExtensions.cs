@@ -136,8 +136,8 @@ public static class AuthKitServiceCollectionExtensions
 
     private static void AddCircuitServices(IServiceCollection services)
     {
-        // TODO(blazorui): the circuit's AuthenticationStateProvider and CircuitHandler.
-        _ = services;
+        // The circuit's AuthenticationStateProvider, CircuitHandler and browser cookie sync (Circuits/).
+        services.AddAuthKitCircuit();
     }
 
     private sealed class AuthKitBuilder(IServiceCollection services) : IAuthKitBuilder
