@@ -67,12 +67,12 @@ internal sealed partial class SessionCookieSync(
         }
     }
 
-    [LoggerMessage(EventId = 5210, Level = LogLevel.Debug, Message = "The browser stored the circuit's refreshed session in the cookie (HTTP {Status}).")]
+    [LoggerMessage(EventId = 5610, Level = LogLevel.Debug, Message = "The browser stored the circuit's refreshed session in the cookie (HTTP {Status}).")]
     private static partial void LogStored(ILogger logger, int status);
 
-    [LoggerMessage(EventId = 5211, Level = LogLevel.Warning, Message = "The session endpoint answered HTTP {Status} to the circuit's cookie update; the relay keeps the session for the next request.")]
+    [LoggerMessage(EventId = 5611, Level = LogLevel.Warning, Message = "The session endpoint answered HTTP {Status} to the circuit's cookie update; the relay keeps the session for the next request.")]
     private static partial void LogRejected(ILogger logger, int status);
 
-    [LoggerMessage(EventId = 5212, Level = LogLevel.Debug, Message = "The browser could not be asked to store the refreshed session ({ErrorType}); the relay keeps it for the next request.")]
+    [LoggerMessage(EventId = 5612, Level = LogLevel.Debug, Message = "The browser could not be asked to store the refreshed session ({ErrorType}); the relay keeps it for the next request.")]
     private static partial void LogUnreachable(ILogger logger, string errorType);
 }
