@@ -25,7 +25,7 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
 
     private bool _hasHostState;
     private AuthKitAuthenticationState _published = AuthKitAuthenticationState.Anonymous;
-    private Task<AuthenticationState> _stateTask = Task.FromResult<AuthenticationState>(AuthKitAuthenticationState.Anonymous);
+    private Task<AuthenticationState>? _stateTask;
     // The session this circuit keeps. Usually _published.Auth; stays authenticated (and is retried) while the published
     // state is anonymous because transient failures outlived the access token.
     private AuthResult _session = AuthResult.Anonymous;
@@ -48,11 +48,16 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
     }
 
     /// <summary>The current state (an <see cref="AuthKitAuthenticationState"/>).</summary>
+    /// <exception cref="InvalidOperationException">
+    /// Called outside a Razor component's scope (before the host set the state), like the framework's provider.
+    /// </exception>
     public override Task<AuthenticationState> GetAuthenticationStateAsync()
     {
         lock (_gate)
         {
-            return _stateTask;
+            return _stateTask ?? throw new InvalidOperationException(
+                "The authentication state is only available to Razor components and services resolved for them (a circuit or a " +
+                "prerendering request). In other code use the HttpContext's user, or IAccessTokenProvider for the access token.");
         }
     }
 
@@ -453,21 +458,21 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
         _lifetime.Dispose();
     }
 
-    [LoggerMessage(EventId = 5200, Level = LogLevel.Debug, Message = "Circuit session refreshed; the authentication state now carries the new session.")]
+    [LoggerMessage(EventId = 5600, Level = LogLevel.Debug, Message = "Circuit session refreshed; the authentication state now carries the new session.")]
     private static partial void LogRefreshed(ILogger logger);
 
-    [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "Circuit session ended ({Reason}); the circuit is now anonymous.")]
+    [LoggerMessage(EventId = 5601, Level = LogLevel.Information, Message = "Circuit session ended ({Reason}); the circuit is now anonymous.")]
     private static partial void LogSignedOut(ILogger logger, SignOutReason reason);
 
-    [LoggerMessage(EventId = 5202, Level = LogLevel.Warning, Message = "Circuit session could not be refreshed (transient); the access token is still valid, retrying in {RetryAfter}.")]
+    [LoggerMessage(EventId = 5602, Level = LogLevel.Warning, Message = "Circuit session could not be refreshed (transient); the access token is still valid, retrying in {RetryAfter}.")]
     private static partial void LogTransientKept(ILogger logger, TimeSpan retryAfter);
 
-    [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "Circuit session could not be refreshed (transient) and its access token expired; showing signed out, retrying in {RetryAfter}.")]
+    [LoggerMessage(EventId = 5603, Level = LogLevel.Warning, Message = "Circuit session could not be refreshed (transient) and its access token expired; showing signed out, retrying in {RetryAfter}.")]
     private static partial void LogTransientExpired(ILogger logger, TimeSpan retryAfter);
 
-    [LoggerMessage(EventId = 5204, Level = LogLevel.Error, Message = "The session coordinator failed unexpectedly; treating it as a transient failure.")]
+    [LoggerMessage(EventId = 5604, Level = LogLevel.Error, Message = "The session coordinator failed unexpectedly; treating it as a transient failure.")]
     private static partial void LogCoordinatorFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 5205, Level = LogLevel.Debug, Message = "Could not ask the browser to store the refreshed session; the next request picks it up from the relay.")]
+    [LoggerMessage(EventId = 5605, Level = LogLevel.Debug, Message = "Could not ask the browser to store the refreshed session; the next request picks it up from the relay.")]
     private static partial void LogCookieWriteFailed(ILogger logger, Exception exception);
 }

@@ -25,6 +25,15 @@ public sealed class AuthKitAuthenticationStateProviderTests
     }
 
     [Fact]
+    public async Task Outside_a_component_scope_the_state_is_unavailable_like_the_framework_provider()
+    {
+        using var harness = new ProviderHarness();
+
+        Assert.Throws<InvalidOperationException>(() => { _ = harness.Provider.GetAuthenticationStateAsync(); });
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ((ICircuitAuthSource)harness.Provider).GetCurrentAuthResultAsync().AsTask());
+    }
+
+    [Fact]
     public async Task Host_state_without_a_user_is_anonymous()
     {
         using var harness = new ProviderHarness();
