@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace AuthKit.Session.Tests.Options;
+namespace AuthKit.Session.Tests.OptionsValidation;
 
 public sealed class AuthKitOptionsTests
 {
