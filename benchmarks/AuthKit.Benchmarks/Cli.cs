@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuthKit.Benchmarks.Load;
 using AuthKit.Benchmarks.Micro;
 
 namespace AuthKit.Benchmarks;
@@ -6,14 +10,16 @@ namespace AuthKit.Benchmarks;
 public static class Cli
 {
     public const string Usage = """
-        usage: AuthKit.Benchmarks <command> [args]
-          micro <out.json> [BenchmarkDotNet args]   items 1-4, 8 (BenchmarkDotNet)
-          fixture <out.json> [count]                cookies + JWKS for the Node side (item 5)
-          http <out.json> [seconds] [rounds]        item 6: AuthKit scheme vs cookie auth, requests/s (wrk, else in-process client)
-          storm <out.json>                          item 7: refresh storm against the emulator
-          emulator <out.json> [seconds]             emulator start-up and authenticate calls/s
-          report <artifacts dir> <RESULTS.md>       writes the results table
+        usage: AuthKit.Benchmarks <command> <out> [args]
+          micro <out.json> [BenchmarkDotNet args]      items 1-4, 8 (BenchmarkDotNet, in-process short job)
+          fixture <out.json> [cookies]                 cookies + JWKS for the Node side (item 5); default 64 cookies
+          http <out.json> [seconds] [rounds] [conns]   item 6: AuthKit scheme vs cookie auth, requests/s; default 5 s, 3 rounds, 32
+          storm <out.json> [rounds]                    item 7: refresh storms of 10, 100, 1000 against the emulator; default 5 rounds
+          emulator <out.json> [seconds]                emulator start-up and authenticate calls/s; default 5 s
+          report <artifacts dir> <RESULTS.md>          writes the results table from the JSON files above
         """;
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -23,17 +29,36 @@ public static class Cli
             return 2;
         }
 
-        return args[0] switch
+        var output = args[1];
+        switch (args[0])
         {
-            "micro" => MicroRunner.Run(args[1], args[2..]),
-            "fixture" => Fixtures.NodeFixture.Write(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 64),
-            _ => Fail(),
-        };
-
-        static int Fail()
-        {
-            Console.Error.WriteLine(Usage);
-            return 2;
+            case "micro":
+                return MicroRunner.Run(output, args[2..]);
+            case "fixture":
+                return Fixtures.NodeFixture.Write(output, Arg(args, 2, 64));
+            case "http":
+                Write(output, await HttpBenchmark.RunAsync(TimeSpan.FromSeconds(Arg(args, 2, 5)), Arg(args, 3, 3), new LoadGenerator(Arg(args, 4, 32))).ConfigureAwait(false));
+                return 0;
+            case "storm":
+                Write(output, await RefreshStorm.RunAsync([10, 100, 1000], singles: 20, rounds: Arg(args, 2, 5)).ConfigureAwait(false));
+                return 0;
+            case "emulator":
+                Write(output, await EmulatorBenchmark.RunAsync(TimeSpan.FromSeconds(Arg(args, 2, 5)), workers: 16, starts: 5).ConfigureAwait(false));
+                return 0;
+            case "report":
+                return Report.ResultsWriter.Write(output, args.Length > 2 ? args[2] : Path.Combine(output, "RESULTS.md"));
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
         }
+    }
+
+    private static int Arg(string[] args, int index, int fallback) =>
+        args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+
+    public static void Write(string path, JsonNode node)
+    {
+        File.WriteAllText(path, node.ToJsonString(Indented));
+        Console.WriteLine($"wrote {path}");
     }
 }

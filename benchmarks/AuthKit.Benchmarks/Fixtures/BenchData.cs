@@ -15,7 +15,7 @@ public sealed class BenchData : IDisposable
     public const string CookiePassword = "bench-cookie-password-0f1e2d3c4b5a69788796a5b4c3d2e1f0";
     public const string ClientId = "client_01JBENCH7Q8R9S0T1V2W3X4Y5Z";
     public const string KeyId = "sso_oidc_key_pair_01JBENCHKEY0000000000000000";
-    public const string Issuer = "https://api.workos.com/user_management/" + ClientId;
+    public const string Issuer = "https://api.workos.com";
 
     private readonly RSA _rsa;
 
@@ -54,9 +54,9 @@ public sealed class BenchData : IDisposable
     /// <summary>A WorkOS-shaped RS256 access token; <paramref name="index"/> makes <c>sid</c>/<c>jti</c> (so the token) distinct.</summary>
     public string CreateAccessToken(int index, DateTimeOffset issuedAt, TimeSpan lifetime)
     {
-        var header = $$"""{"alg":"RS256","kid":"{{KeyId}}","typ":"JWT"}""";
+        var header = $$"""{"alg":"RS256","kid":"{{KeyId}}"}""";
         var payload = $$"""
-            {"iss":"{{Issuer}}","sub":"user_01JABCDEFGH0123456789KLMNP","sid":"session_01JBENCH{{index:D18}}","jti":"01JBENCHJTI{{index:D15}}","org_id":"org_01JACMECORP000000000000","role":"admin","roles":["admin"],"permissions":["posts:read","posts:write","admin:read"],"entitlements":["audit-logs"],"feature_flags":["new-dashboard"],"exp":{{(issuedAt + lifetime).ToUnixTimeSeconds()}},"iat":{{issuedAt.ToUnixTimeSeconds()}}}
+            {"iss":"{{Issuer}}","sub":"user_01JABCDEFGH0123456789KLMNP","sid":"session_01JBENCH{{index:D18}}","jti":"01JBENCHJTI{{index:D15}}","org_id":"org_01JACMECORP000000000000","role":"admin","roles":["admin"],"permissions":["posts:read","posts:write"],"exp":{{(issuedAt + lifetime).ToUnixTimeSeconds()}},"iat":{{issuedAt.ToUnixTimeSeconds()}}}
             """;
         var signingInput = Base64UrlEncoder.Encode(header) + "." + Base64UrlEncoder.Encode(payload);
         var signature = _rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

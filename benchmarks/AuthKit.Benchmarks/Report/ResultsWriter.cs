@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace AuthKit.Benchmarks.Report;
+
+/// <summary>Turns the JSON files of one run into <c>benchmarks/RESULTS.md</c>: each figure, its baseline, the ratio, the target, pass/miss.</summary>
+public static class ResultsWriter
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static int Write(string artifactsDir, string resultsPath)
+    {
+        var micro = Load(artifactsDir, "micro.json");
+        var node = Load(artifactsDir, "node.json");
+        var http = Load(artifactsDir, "http.json");
+        var storm = Load(artifactsDir, "storm.json");
+        var emulator = Load(artifactsDir, "emulator.json");
+        var rows = new List<Row>();
+        var misses = 0;
+
+        void Add(string item, string figure, string value, string baseline = "", string ratio = "", string target = "", bool? pass = null)
+        {
+            rows.Add(new Row(item, figure, value, baseline, ratio, target, pass switch { true => "pass", false => "**MISS**", null => "" }));
+            if (pass == false) misses++;
+        }
+
+        double? Mean(string name) => micro?[name]?["meanNs"]?.GetValue<double>();
+        double? Alloc(string name) => micro?[name]?["allocatedBytes"]?.GetValue<double>();
+        string Us(double? ns) => ns is { } v ? (v / 1000).ToString("0.00", Inv) + " µs" : "n/a";
+        string Bytes(double? b) => b is { } v ? v.ToString("0", Inv) + " B" : "n/a";
+        string X(double? r) => r is { } v ? v.ToString(v < 10 ? "0.00" : "0", Inv) + "x" : "n/a";
+        string Ops(double? v) => v is { } o ? o.ToString("N0", Inv) + " ops/s" : "n/a";
+
+        // 1. Sealing
+        foreach (var (name, label) in new[]
+        {
+            ("SealingBenchmarks.Unseal", "`IronSeal.Unseal` of the session cookie"),
+            ("SealingBenchmarks.Seal", "`IronSeal.Seal` of the session JSON"),
+            ("SealingBenchmarks.UnsealSession", "Typed session read (`SessionEncryption.UnsealSession`)"),
+            ("SealingBenchmarks.SealSession", "Typed session write (`SessionEncryption.SealSession`)"),
+        })
+        {
+            Add("1", label, $"{Us(Mean(name))}, {Bytes(Alloc(name))}");
+        }
+
+        // 2. Tokens (info; ratio to the bare handler)
+        var bare = Mean("TokenBenchmarks.BareValidate");
+        foreach (var (name, label) in new[]
+        {
+            ("TokenBenchmarks.VerifyFirstSight", "Access-token verification, first sight of a token"),
+            ("TokenBenchmarks.VerifySameToken", "Access-token verification, same token again"),
+            ("TokenBenchmarks.VerifyColdStart", "New verifier's first token (JWKS load from memory + verify)"),
+        })
+        {
+            Add("2", label, $"{Us(Mean(name))}, {Bytes(Alloc(name))}", "bare JWT " + Us(bare), X(Mean(name) / bare));
+        }
+
+        // 3, 4, 8. WithAuth
+        var ticket = Mean("WithAuthBenchmarks.TicketUnprotect");
+        var reference = Mean("WithAuthBenchmarks.UnsealAndVerify");
+        var warm = Mean("WithAuthBenchmarks.WithAuthWarm");
+        var cold = Mean("WithAuthBenchmarks.WithAuthCold");
+        Add("4", "Baseline: ASP.NET Core `TicketDataFormat.Unprotect` (same claims + tokens)", $"{Us(ticket)}, {Bytes(Alloc("WithAuthBenchmarks.TicketUnprotect"))}");
+        Add("4", "Baseline: bare `JsonWebTokenHandler.ValidateTokenAsync` (same token)", $"{Us(bare)}, {Bytes(Alloc("TokenBenchmarks.BareValidate"))}");
+        Add("3", "Reference: unseal + one bare RS256 verification", $"{Us(reference)}, {Bytes(Alloc("WithAuthBenchmarks.UnsealAndVerify"))}");
+        Add("3", "`WithAuthAsync` warm (same cookie again)", Us(warm), "ticket unprotect " + Us(ticket), X(warm / ticket), "<= 0.25x", warm / ticket <= 0.25);
+        Add("3", "`WithAuthAsync` cold (first sight of a cookie)", Us(cold), "unseal + verify " + Us(reference), X(cold / reference), "<= 1.3x", cold / reference <= 1.3);
+        Add("8", "Allocated per warm `WithAuthAsync`", Bytes(Alloc("WithAuthBenchmarks.WithAuthWarm")), "", "", "< 4096 B", Alloc("WithAuthBenchmarks.WithAuthWarm") < 4096);
+        Add("8", "Allocated per cold `WithAuthAsync`", Bytes(Alloc("WithAuthBenchmarks.WithAuthCold")), "ticket unprotect " + Bytes(Alloc("WithAuthBenchmarks.TicketUnprotect")));
+
+        // 5. Node
+        var nodeSame = node?["sameCookie"]?["opsPerSec"]?.GetValue<double>();
+        var nodeDistinct = node?["distinctCookies"]?["opsPerSec"]?.GetValue<double>();
+        var warmOps = 1e9 / warm;
+        var coldOps = 1e9 / cold;
+        Add("5", "Node `AuthService.withAuth`, same cookie again", nodeSame is null ? "n/a (node.json missing)" : Ops(nodeSame) + $" ({(1e6 / nodeSame)?.ToString("0", Inv)} µs/op)");
+        Add("5", "Node `AuthService.withAuth`, distinct cookies", nodeDistinct is null ? "n/a" : Ops(nodeDistinct) + $" ({(1e6 / nodeDistinct)?.ToString("0", Inv)} µs/op)");
+        Add("5", "Warm `WithAuthAsync` throughput vs Node (same cookie)", Ops(warmOps), "Node " + Ops(nodeSame), X(warmOps / nodeSame), ">= 100x", warmOps / nodeSame >= 100);
+        Add("5", "Cold `WithAuthAsync` throughput vs Node (distinct cookies)", Ops(coldOps), "Node " + Ops(nodeDistinct), X(coldOps / nodeDistinct), ">= 15x", coldOps / nodeDistinct >= 15);
+
+        // 6. HTTP
+        var authKitRps = http?["authKitRps"]?.GetValue<double>();
+        var cookieRps = http?["cookieRps"]?.GetValue<double>();
+        Add("6", $"HTTP `[Authorize]` endpoint, AuthKit scheme ({http?["loadGenerator"]}, median of {http?["rounds"]} x {http?["secondsPerRun"]} s)",
+            authKitRps is null ? "n/a" : authKitRps.Value.ToString("N0", Inv) + " req/s", cookieRps is null ? "" : "cookie auth " + cookieRps.Value.ToString("N0", Inv) + " req/s",
+            X(authKitRps / cookieRps), ">= 0.9x", authKitRps / cookieRps >= 0.9);
+        if (http?["failures"]?.GetValue<long>() is > 0 and var failures)
+        {
+            Add("6", "HTTP requests that were not 200", failures.ToString(Inv), "", "", "0", false);
+        }
+
+        // 7. Refresh storm
+        var single = storm?["singleRefreshMedianMs"]?.GetValue<double>();
+        foreach (var s in storm?["storms"]?.AsArray() ?? [])
+        {
+            var n = s!["n"]!.GetValue<int>();
+            var calls = string.Join(", ", s["refreshCallsPerStorm"]!.AsArray().Select(c => c!.GetValue<int>()));
+            var exactlyOne = s["maxRefreshCalls"]!.GetValue<int>() == 1 && s["minRefreshCalls"]!.GetValue<int>() == 1 && s["notRefreshed"]!.GetValue<int>() == 0;
+            Add("7", $"Refresh storm N={n}: upstream refresh calls per storm ({s["rounds"]} storms)", calls, "", "", "exactly 1", exactlyOne);
+            var p50 = s["p50Ms"]!.GetValue<double>();
+            var p99 = s["p99Ms"]!.GetValue<double>();
+            Add("7", $"Refresh storm N={n}: p50 / p99 latency", $"{p50:0.00} / {p99:0.00} ms", $"single refresh {single:0.00} ms", X(p99 / single), "p99 < 3x", p99 / single < 3);
+        }
+
+        // Emulator (issue 4)
+        var eStart = emulator?["laterStartMedianMs"]?.GetValue<double>();
+        var eFirst = emulator?["firstStartMs"]?.GetValue<double>();
+        var ePerSec = emulator?["authenticatePerSec"]?.GetValue<double>();
+        Add("E", "Emulator start-up (first in process, incl. JIT / later median)", eFirst is null ? "n/a" : $"{eFirst:0} ms / {eStart:0.0} ms", "", "", "< 1 s", eFirst < 1000);
+        Add("E", $"Emulator authenticate calls/s (refresh grant, {emulator?["workers"]} concurrent clients)", ePerSec is null ? "n/a" : ePerSec.Value.ToString("N0", Inv) + "/s", "", "", ">= 1,000/s", ePerSec >= 1000);
+
+        var sb = new StringBuilder();
+        sb.AppendLine("# Benchmark results");
+        sb.AppendLine();
+        sb.AppendLine($"Written by `benchmarks/run.sh` on {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC. Method, definitions of cold/warm and how to rerun: `docs/benchmarks.md`.");
+        sb.AppendLine();
+        sb.AppendLine(misses == 0 ? "**All targets met.**" : $"**{misses} target(s) missed** (marked MISS).");
+        sb.AppendLine();
+        sb.AppendLine("| # | Figure | Value | Baseline | Ratio | Target | Result |");
+        sb.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+        {
+            sb.AppendLine($"| {r.Item} | {r.Figure} | {r.Value} | {r.Baseline} | {r.Ratio} | {r.Target} | {r.Result} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Numbers are means of a short BenchmarkDotNet job (items 1-4, 8; single thread), ops/s = 1 / mean for the Node comparison");
+        sb.AppendLine("(the Node script also runs one `withAuth` at a time). Sealed cookie: " + (node?["cookieLength"]?.ToString() ?? "?") + " chars.");
+        sb.AppendLine();
+        sb.AppendLine("## Machine");
+        sb.AppendLine();
+        foreach (var (k, v) in MachineInfo(artifactsDir, node))
+        {
+            sb.AppendLine($"- {k}: {v}");
+        }
+
+        File.WriteAllText(resultsPath, sb.ToString());
+        Console.WriteLine(sb.ToString());
+        Console.WriteLine($"report: {rows.Count} rows, {misses} missed -> {resultsPath}");
+        return 0;
+    }
+
+    private static IEnumerable<(string, string)> MachineInfo(string artifactsDir, JsonNode? node)
+    {
+        string cpu = "unknown";
+        if (File.Exists("/proc/cpuinfo"))
+        {
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+        }
+
+        var os = RuntimeInformation.OSDescription;
+        if (File.Exists("/etc/os-release"))
+        {
+            os = File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?.Split('=', 2)[1].Trim('"') + $" ({RuntimeInformation.OSDescription})";
+        }
+
+        yield return ("CPU", $"{cpu}, {Environment.ProcessorCount} logical cores");
+        yield return ("OS", os);
+        yield return (".NET", $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.ProcessArchitecture}), workstation GC, BenchmarkDotNet 0.15.8 in-process");
+        yield return ("Node", node?["node"]?.ToString() ?? "n/a");
+        var start = Path.Combine(artifactsDir, "loadavg-start.txt");
+        var end = Path.Combine(artifactsDir, "loadavg-end.txt");
+        yield return ("Load average (1/5/15 min) at start / end", $"{Read(start)} / {Read(end)} (the machine is shared; a load above ~2 means other work competed with the run)");
+
+        static string Read(string path) => File.Exists(path) ? string.Join(' ', File.ReadAllText(path).Split(' ').Take(3)) : "n/a";
+    }
+
+    private static JsonNode? Load(string dir, string file)
+    {
+        var path = Path.Combine(dir, file);
+        return File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) : null;
+    }
+
+    private sealed record Row(string Item, string Figure, string Value, string Baseline, string Ratio, string Target, string Result);
+}
