@@ -26,6 +26,7 @@ public sealed partial class AuthKitCore
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<RefreshKey, RefreshEntry> _refreshes = new();
     private readonly VerifiedSessionCache _cache;
+    private readonly ConcurrentDictionary<VerifiedSessionCache.CookieHash, Task<SealedSessionValidation>> _validations = new();
 
     /// <summary>Creates the core. <paramref name="options"/> is read on first use, so configuration may come later.</summary>
     /// <param name="options">AuthKit options (cookie password, client id...).</param>
@@ -69,6 +70,8 @@ public sealed partial class AuthKitCore
     internal VerifiedSessionCache Cache => _cache;
 
     internal int PendingRefreshCount => _refreshes.Count;
+
+    internal int PendingValidationCount => _validations.Count;
 
     private string CookiePassword => _options.Value.CookiePassword is { Length: > 0 } password
         ? password
@@ -182,28 +185,73 @@ public sealed partial class AuthKitCore
 
     /// <summary>
     /// The per-request path: unseals the cookie and validates/refreshes it, serving cookies verified before from a
-    /// bounded cache while their access token is valid.
+    /// bounded cache while their access token is valid. Concurrent calls with the same cookie share one validation
+    /// (one unseal, one verification, at most one refresh and one seal of the successor), so a burst of requests
+    /// carrying the same expired cookie costs one upstream refresh and little more than one request's work.
+    /// Cancelling <paramref name="cancellationToken"/> abandons the wait, not the shared validation.
     /// </summary>
     /// <exception cref="AuthKitException">The cookie cannot be unsealed, or the refresh failed (<see cref="TokenRefreshException"/>).</exception>
-    public async ValueTask<SealedSessionValidation> ValidateSealedSessionAsync(string sealedSession, CancellationToken cancellationToken = default)
+    public ValueTask<SealedSessionValidation> ValidateSealedSessionAsync(string sealedSession, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sealedSession);
-        if (_cache.TryGet(sealedSession, _timeProvider.GetUtcNow(), out var cached))
+        var key = VerifiedSessionCache.CookieHash.Of(sealedSession);
+        if (_cache.TryGet(key, _timeProvider.GetUtcNow(), out var cached))
         {
-            return cached;
+            return ValueTask.FromResult(cached);
         }
 
-        var session = DecryptSession(sealedSession);
-        var result = await ValidateAndRefreshAsync(session, null, cancellationToken).ConfigureAwait(false);
-        var auth = result.ToAuthResult();
-        if (!result.Refreshed)
+        var validation = JoinOrStartValidation(sealedSession, key);
+        return validation.IsCompleted ? new ValueTask<SealedSessionValidation>(validation) : new ValueTask<SealedSessionValidation>(validation.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>Returns the in-flight validation of this cookie, or starts one (running inline up to its first real wait).</summary>
+    private Task<SealedSessionValidation> JoinOrStartValidation(string sealedSession, VerifiedSessionCache.CookieHash key)
+    {
+        while (true)
         {
-            _cache.Set(sealedSession, auth);
-            return new SealedSessionValidation(auth, refreshed: false, sealedSession: null);
+            if (_validations.TryGetValue(key, out var running))
+            {
+                return running;
+            }
+
+            var source = new TaskCompletionSource<SealedSessionValidation>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_validations.TryAdd(key, source.Task))
+            {
+                _ = RunValidationAsync(sealedSession, key, source);
+                return source.Task;
+            }
+        }
+    }
+
+    private async Task RunValidationAsync(string sealedSession, VerifiedSessionCache.CookieHash key, TaskCompletionSource<SealedSessionValidation> source)
+    {
+        SealedSessionValidation result;
+        try
+        {
+            var session = DecryptSession(sealedSession);
+            var validated = await ValidateAndRefreshAsync(session, null, CancellationToken.None).ConfigureAwait(false);
+            var auth = validated.ToAuthResult();
+            if (!validated.Refreshed)
+            {
+                _cache.Set(key, auth);
+                result = new SealedSessionValidation(auth, refreshed: false, sealedSession: null);
+            }
+            else
+            {
+                _cache.Remove(key);
+                result = new SealedSessionValidation(auth, refreshed: true, EncryptSession(validated.Session));
+            }
+        }
+        catch (Exception e)
+        {
+            // Forget before completing, so a caller that retries never rejoins a finished failure.
+            _validations.TryRemove(KeyValuePair.Create(key, source.Task));
+            source.TrySetException(e);
+            return;
         }
 
-        _cache.Remove(sealedSession);
-        return new SealedSessionValidation(auth, refreshed: true, EncryptSession(result.Session));
+        _validations.TryRemove(KeyValuePair.Create(key, source.Task));
+        source.TrySetResult(result);
     }
 
     /// <summary>Forgets cached verifications of a session (call when it ends: sign-out, revocation).</summary>

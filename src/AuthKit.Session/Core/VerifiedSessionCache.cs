@@ -28,11 +28,14 @@ internal sealed class VerifiedSessionCache
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Returns the cached result when the cookie was verified before and its access token has not expired.</summary>
-    public bool TryGet(string sealedSession, DateTimeOffset now, out SealedSessionValidation validation)
+    public bool TryGet(string sealedSession, DateTimeOffset now, out SealedSessionValidation validation) =>
+        TryGet(CookieHash.Of(sealedSession), now, out validation);
+
+    /// <summary>As <see cref="TryGet(string, DateTimeOffset, out SealedSessionValidation)"/>, with the cookie's hash already computed.</summary>
+    public bool TryGet(CookieHash key, DateTimeOffset now, out SealedSessionValidation validation)
     {
         if (_capacity > 0)
         {
-            var key = CookieHash.Of(sealedSession);
             if (_entries.TryGetValue(key, out var entry))
             {
                 if (now < entry.ExpiresAt)
@@ -50,7 +53,10 @@ internal sealed class VerifiedSessionCache
     }
 
     /// <summary>Remembers a verified session until its access token expires.</summary>
-    public void Set(string sealedSession, AuthResult auth)
+    public void Set(string sealedSession, AuthResult auth) => Set(CookieHash.Of(sealedSession), auth);
+
+    /// <summary>As <see cref="Set(string, AuthResult)"/>, with the cookie's hash already computed.</summary>
+    public void Set(CookieHash key, AuthResult auth)
     {
         if (_capacity == 0 || !auth.IsAuthenticated || auth.Claims.ExpiresAt is not { } expiresAt)
         {
@@ -63,15 +69,21 @@ internal sealed class VerifiedSessionCache
         }
 
         var entry = new Entry(auth, expiresAt + _clockSkew);
-        var key = CookieHash.Of(sealedSession);
         _entries.AddOrUpdate(key, static (_, state) => { Interlocked.Increment(ref state.Self._count); return state.Entry; },
             static (_, _, state) => state.Entry, (Self: this, Entry: entry));
     }
 
     /// <summary>Forgets one cookie.</summary>
-    public void Remove(string sealedSession)
+    public void Remove(string sealedSession) => Remove(CookieHash.Of(sealedSession));
+
+    /// <summary>Forgets one cookie, by its hash.</summary>
+    public void Remove(CookieHash key)
     {
-        var key = CookieHash.Of(sealedSession);
+        if (_capacity == 0)
+        {
+            return;
+        }
+
         if (_entries.TryRemove(key, out _))
         {
             Interlocked.Decrement(ref _count);
