@@ -14,7 +14,9 @@ public static class Cli
           micro <out.json> [BenchmarkDotNet args]      items 1-4, 8 (BenchmarkDotNet, in-process short job)
           fixture <out.json> [cookies]                 cookies + JWKS for the Node side (item 5); default 64 cookies
           http <out.json> [seconds] [rounds] [conns]   item 6: AuthKit scheme vs cookie auth, requests/s; default 5 s, 3 rounds, 32
-          storm <out.json> [rounds]                    item 7: refresh storms of 10, 100, 1000 against the emulator; default 5 rounds
+          storm <out.json> [rounds]                    item 7: refresh storms of 10, 100, 1000 against the emulator (child process);
+                                                       default 10 rounds (20 for N=10 and 100, 5 for N=1000)
+          emulator-serve -                             (internal) runs an emulator, prints its URI, exits when stdin closes
           emulator <out.json> [seconds]                emulator start-up and authenticate calls/s; default 5 s
           report <artifacts dir> <RESULTS.md>          writes the results table from the JSON files above
         """;
@@ -40,8 +42,11 @@ public static class Cli
                 Write(output, await HttpBenchmark.RunAsync(TimeSpan.FromSeconds(Arg(args, 2, 5)), Arg(args, 3, 3), new LoadGenerator(Arg(args, 4, 32))).ConfigureAwait(false));
                 return 0;
             case "storm":
-                Write(output, await RefreshStorm.RunAsync([10, 100, 1000], singles: 20, rounds: Arg(args, 2, 5)).ConfigureAwait(false));
+                var stormRounds = Arg(args, 2, 10);
+                Write(output, await RefreshStorm.RunAsync([10, 100, 1000], singles: 30, n => n >= 1000 ? Math.Max(1, stormRounds / 2) : stormRounds * 2, childProcess: true).ConfigureAwait(false));
                 return 0;
+            case "emulator-serve":
+                return await StormUpstream.ServeAsync().ConfigureAwait(false);
             case "emulator":
                 Write(output, await EmulatorBenchmark.RunAsync(TimeSpan.FromSeconds(Arg(args, 2, 5)), workers: 16, starts: 5).ConfigureAwait(false));
                 return 0;

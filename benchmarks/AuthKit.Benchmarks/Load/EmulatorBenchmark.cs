@@ -53,7 +53,7 @@ public static class EmulatorBenchmark
             return calls;
         }
 
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => LoopAsync(w, TimeSpan.FromSeconds(1)))).ConfigureAwait(false); // warm-up
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => LoopAsync(w, duration < TimeSpan.FromSeconds(1) ? duration : TimeSpan.FromSeconds(1)))).ConfigureAwait(false); // warm-up
         var before = emulator.RequestCounts;
         var measured = Stopwatch.StartNew();
         var counts = await Task.WhenAll(Enumerable.Range(0, workers).Select(w => LoopAsync(w, duration))).ConfigureAwait(false);

@@ -54,8 +54,9 @@ public static class HttpBenchmark
         var authKitUrl = new Uri(authKitApp.BaseUri, Path);
         var cookieUrl = new Uri(cookieApp.BaseUri, Path);
         // Warm-up both (JIT, connection pools, caches).
-        await load.RunAsync(cookieUrl, cookieAuthCookie, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-        await load.RunAsync(authKitUrl, authKitCookie, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        var warmUp = duration < TimeSpan.FromSeconds(2) ? duration : TimeSpan.FromSeconds(2);
+        await load.RunAsync(cookieUrl, cookieAuthCookie, warmUp).ConfigureAwait(false);
+        await load.RunAsync(authKitUrl, authKitCookie, warmUp).ConfigureAwait(false);
 
         var authKitRuns = new JsonArray();
         var cookieRuns = new JsonArray();

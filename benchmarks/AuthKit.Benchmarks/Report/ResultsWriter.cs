@@ -101,7 +101,9 @@ public static class ResultsWriter
             Add("7", $"Refresh storm N={n}: upstream refresh calls per storm ({s["rounds"]} storms)", calls, "", "", "exactly 1", exactlyOne);
             var p50 = s["p50Ms"]!.GetValue<double>();
             var p99 = s["p99Ms"]!.GetValue<double>();
-            Add("7", $"Refresh storm N={n}: p50 / p99 latency", $"{p50:0.00} / {p99:0.00} ms", $"single refresh {single:0.00} ms", X(p99 / single), "p99 < 3x", p99 / single < 3);
+            var releaseP99 = s["fromReleaseP99Ms"]?.GetValue<double>();
+            Add("7", $"Refresh storm N={n}: p50 / p99 latency of `WithAuthAsync`", $"{p50:0.00} / {p99:0.00} ms (counted from the release of all N: p99 {releaseP99:0.00} ms)",
+                $"single refresh {single:0.00} ms", X(p99 / single), "p99 < 3x", p99 / single < 3);
         }
 
         // Emulator (issue 4)
