@@ -16,6 +16,7 @@ public static class Cli
           http <out.json> [seconds] [rounds] [conns]   item 6: AuthKit scheme vs cookie auth, requests/s; default 5 s, 3 rounds, 32
           storm <out.json> [rounds]                    item 7: refresh storms of 10, 100, 1000 against the emulator (child process);
                                                        default 10 rounds (20 for N=10 and 100, 5 for N=1000)
+          probe -                                      diagnostics: per-thread CPU time of the cold-path pieces
           emulator-serve -                             (internal) runs an emulator, prints its URI, exits when stdin closes
           emulator <out.json> [seconds]                emulator start-up and authenticate calls/s; default 5 s
           report <artifacts dir> <RESULTS.md>          writes the results table from the JSON files above
@@ -45,6 +46,8 @@ public static class Cli
                 var stormRounds = Arg(args, 2, 10);
                 Write(output, await RefreshStorm.RunAsync([10, 100, 1000], singles: 30, n => n >= 1000 ? Math.Max(1, stormRounds / 2) : stormRounds * 2, childProcess: true).ConfigureAwait(false));
                 return 0;
+            case "probe":
+                return await Probe.RunAsync().ConfigureAwait(false);
             case "emulator-serve":
                 return await StormUpstream.ServeAsync().ConfigureAwait(false);
             case "emulator":

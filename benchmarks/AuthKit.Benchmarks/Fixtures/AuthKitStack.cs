@@ -40,8 +40,8 @@ public sealed class AuthKitStack : IDisposable
     public JwksAccessTokenVerifier CreateVerifier() => new(_options, _coreOptions, new HandlerHttpClientFactory(Handler), TimeProvider.System);
 
     /// <summary>A service whose core (and so verified-session cache) is new; the verifier is the shared one.</summary>
-    public AuthService<string, object> CreateService() =>
-        new(_options, _storage, new AuthKitCore(_options, WorkOS, Encryption, Verifier, _coreOptions, TimeProvider.System), Encryption);
+    public AuthService<string, object> CreateService(AuthKitCoreOptions? coreOptions = null) =>
+        new(_options, _storage, new AuthKitCore(_options, WorkOS, Encryption, Verifier, coreOptions is null ? _coreOptions : Options.Create(coreOptions), TimeProvider.System), Encryption);
 
     public void Dispose() => _workOSHttp.Dispose();
 }

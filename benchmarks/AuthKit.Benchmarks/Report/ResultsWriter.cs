@@ -155,7 +155,8 @@ public static class ResultsWriter
         var os = RuntimeInformation.OSDescription;
         if (File.Exists("/etc/os-release"))
         {
-            os = File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?.Split('=', 2)[1].Trim('"') + $" ({RuntimeInformation.OSDescription})";
+            var kernel = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "";
+            os = File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?.Split('=', 2)[1].Trim('"') + $", Linux {kernel}";
         }
 
         yield return ("CPU", $"{cpu}, {Environment.ProcessorCount} logical cores");
@@ -166,7 +167,13 @@ public static class ResultsWriter
         var end = Path.Combine(artifactsDir, "loadavg-end.txt");
         yield return ("Load average (1/5/15 min) at start / end", $"{Read(start)} / {Read(end)} (the machine is shared; a load above ~2 means other work competed with the run)");
 
-        static string Read(string path) => File.Exists(path) ? string.Join(' ', File.ReadAllText(path).Split(' ').Take(3)) : "n/a";
+        var mode = Path.Combine(artifactsDir, "mode.txt");
+        if (File.Exists(mode) && File.ReadAllText(mode).Trim() == "quick")
+        {
+            yield return ("Mode", "**QUICK** (dry BenchmarkDotNet job, 1-2 s loads): a sanity pass, the numbers are not meaningful");
+        }
+
+        static string Read(string path) => File.Exists(path) ? string.Join(' ', File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(3)) : "n/a";
     }
 
     private static JsonNode? Load(string dir, string file)

@@ -9,31 +9,47 @@ public sealed class AccessTokenClaims
 
     /// <summary>Creates the view over a JWT payload object.</summary>
     public AccessTokenClaims(JsonElement payload)
+        : this(payload, clone: true)
+    {
+    }
+
+    /// <summary>
+    /// Creates the view; <paramref name="clone"/> false when <paramref name="payload"/> already owns its memory (parsed
+    /// with <see cref="JsonElement.ParseValue(ref Utf8JsonReader)"/>), saving a copy on the per-request path. The claims
+    /// are read in one pass over the object; for a repeated name the last one wins (as <c>JSON.parse</c>).
+    /// </summary>
+    internal AccessTokenClaims(JsonElement payload, bool clone)
     {
         if (payload.ValueKind != JsonValueKind.Object)
         {
             throw new ArgumentException("The JWT payload must be a JSON object.", nameof(payload));
         }
 
-        _payload = payload.Clone();
-        Subject = GetString("sub");
-        SessionId = GetString("sid");
-        OrganizationId = GetString("org_id");
-        Role = GetString("role");
-        Roles = GetStrings("roles");
-        Permissions = GetStrings("permissions");
-        Entitlements = GetStrings("entitlements");
-        FeatureFlags = GetStrings("feature_flags");
-        TokenId = GetString("jti");
-        ClientId = GetString("client_id");
-        Issuer = GetString("iss");
-        ExpiresAt = GetTime("exp");
-        IssuedAt = GetTime("iat");
-        AuthTime = GetTime("auth_time");
-        if (_payload.TryGetProperty("act", out var act) && act.ValueKind == JsonValueKind.Object &&
-            act.TryGetProperty("sub", out var actSub) && actSub.ValueKind == JsonValueKind.String)
+        _payload = clone ? payload.Clone() : payload;
+        Roles = Permissions = Entitlements = FeatureFlags = [];
+        foreach (var property in _payload.EnumerateObject())
         {
-            ActorSubject = actSub.GetString();
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "sub": Subject = AsString(value); break;
+                case "sid": SessionId = AsString(value); break;
+                case "org_id": OrganizationId = AsString(value); break;
+                case "role": Role = AsString(value); break;
+                case "roles": Roles = AsStrings(value); break;
+                case "permissions": Permissions = AsStrings(value); break;
+                case "entitlements": Entitlements = AsStrings(value); break;
+                case "feature_flags": FeatureFlags = AsStrings(value); break;
+                case "jti": TokenId = AsString(value); break;
+                case "client_id": ClientId = AsString(value); break;
+                case "iss": Issuer = AsString(value); break;
+                case "exp": ExpiresAt = AsTime(value); break;
+                case "iat": IssuedAt = AsTime(value); break;
+                case "auth_time": AuthTime = AsTime(value); break;
+                case "act":
+                    ActorSubject = value.ValueKind == JsonValueKind.Object && value.TryGetProperty("sub", out var actSub) ? AsString(actSub) : null;
+                    break;
+            }
         }
     }
 
@@ -71,18 +87,17 @@ public sealed class AccessTokenClaims
     /// <summary>Reads any claim, including custom ones.</summary>
     public bool TryGetClaim(string name, out JsonElement value) => _payload.TryGetProperty(name, out value);
 
-    private string? GetString(string name) =>
-        _payload.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? AsString(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private IReadOnlyList<string> GetStrings(string name)
+    private static IReadOnlyList<string> AsStrings(JsonElement value)
     {
-        if (!_payload.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.Array)
+        if (value.ValueKind != JsonValueKind.Array)
         {
             return [];
         }
 
-        var list = new List<string>(v.GetArrayLength());
-        foreach (var item in v.EnumerateArray())
+        var list = new List<string>(value.GetArrayLength());
+        foreach (var item in value.EnumerateArray())
         {
             if (item.ValueKind == JsonValueKind.String)
             {
@@ -93,8 +108,8 @@ public sealed class AccessTokenClaims
         return list;
     }
 
-    private DateTimeOffset? GetTime(string name) =>
-        _payload.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var seconds)
+    private static DateTimeOffset? AsTime(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds)
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000))
             : null;
 }

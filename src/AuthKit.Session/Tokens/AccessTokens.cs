@@ -41,13 +41,15 @@ public static class AccessTokens
                 return false;
             }
 
-            using var document = JsonDocument.Parse(rented.AsMemory(0, written));
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            // ParseValue copies into memory the element owns (no pooled document to clone afterwards).
+            var reader = new Utf8JsonReader(rented.AsSpan(0, written));
+            var payload = JsonElement.ParseValue(ref reader);
+            if (payload.ValueKind != JsonValueKind.Object || reader.Read())
             {
-                return false;
+                return false; // not an object, or trailing content
             }
 
-            claims = new AccessTokenClaims(document.RootElement);
+            claims = new AccessTokenClaims(payload, clone: false);
             return true;
         }
         catch (JsonException)

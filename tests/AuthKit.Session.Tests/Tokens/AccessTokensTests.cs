@@ -24,6 +24,48 @@ public sealed class AccessTokensTests : IDisposable
     }
 
     [Theory]
+    [InlineData("""{"sub":"user_a","sid":"s1","org_id":"org_1","role":"admin","roles":["admin","x"],"permissions":["p:1"],"entitlements":["e"],"feature_flags":["f"],"jti":"j","client_id":"c","iss":"i","exp":1700000000,"iat":1690000000,"auth_time":1680000000,"act":{"sub":"admin_1"}}""")]
+    public void Every_claim_is_read_in_one_pass(string payload)
+    {
+        var claims = AccessTokens.ParseUnverified(Jwt(payload));
+
+        Assert.Equal(("user_a", "s1", "org_1", "admin"), (claims.Subject, claims.SessionId, claims.OrganizationId, claims.Role));
+        Assert.Equal(["admin", "x"], claims.Roles);
+        Assert.Equal(["p:1"], claims.Permissions);
+        Assert.Equal(["e"], claims.Entitlements);
+        Assert.Equal(["f"], claims.FeatureFlags);
+        Assert.Equal(("j", "c", "i", "admin_1"), (claims.TokenId, claims.ClientId, claims.Issuer, claims.ActorSubject));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700000000), claims.ExpiresAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1690000000), claims.IssuedAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1680000000), claims.AuthTime);
+        Assert.True(claims.TryGetClaim("act", out var act) && act.GetProperty("sub").GetString() == "admin_1");
+    }
+
+    [Fact]
+    public void Claims_of_the_wrong_type_are_absent_and_a_repeated_name_takes_the_last_value()
+    {
+        var claims = AccessTokens.ParseUnverified(Jwt("""{"sub":1,"sid":"first","sid":"last","roles":"admin","exp":"soon","act":"x"}"""));
+
+        Assert.Null(claims.Subject);
+        Assert.Equal("last", claims.SessionId);
+        Assert.Empty(claims.Roles);
+        Assert.Null(claims.ExpiresAt);
+        Assert.Null(claims.ActorSubject);
+        Assert.False(claims.TryGetClaim("nbf", out _));
+    }
+
+    [Fact]
+    public void A_payload_with_trailing_content_is_malformed()
+    {
+        Assert.False(AccessTokens.TryParseUnverified(Jwt("""{"sub":"a"} {"sub":"b"}"""), out _));
+        Assert.False(AccessTokens.TryParseUnverified(Jwt("""{"sub":"a"}x"""), out _));
+        Assert.True(AccessTokens.TryParseUnverified(Jwt("""{"sub":"a"}  """), out _));
+    }
+
+    private static string Jwt(string payload) =>
+        "eyJhbGciOiJSUzI1NiJ9." + System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(payload)) + ".c2ln";
+
+    [Theory]
     [InlineData("")]
     [InlineData("abc")]
     [InlineData("a.b.c.d")]
