@@ -14,7 +14,7 @@ public static class Cli
           micro <out.json> [BenchmarkDotNet args]      items 1-4, 8 (BenchmarkDotNet, in-process short job)
           fixture <out.json> [cookies]                 cookies + JWKS for the Node side (item 5); default 64 cookies
           http <out.json> [seconds] [rounds] [conns]   item 6: AuthKit scheme vs cookie auth, requests/s; default 5 s, 3 rounds, 32
-          storm <out.json> [rounds]                    item 7: refresh storms of 10, 100, 1000 against the emulator (child process);
+          storm <out.json> [rounds] [sizes]                  item 7: refresh storms of 10, 100, 1000 against the emulator (child process);
                                                        default 10 rounds (20 for N=10 and 100, 5 for N=1000)
           probe -                                      diagnostics: per-thread CPU time of the cold-path pieces
           emulator-serve -                             (internal) runs an emulator, prints its URI, exits when stdin closes
@@ -44,7 +44,8 @@ public static class Cli
                 return 0;
             case "storm":
                 var stormRounds = Arg(args, 2, 10);
-                Write(output, await RefreshStorm.RunAsync([10, 100, 1000], singles: 30, n => n >= 1000 ? Math.Max(1, stormRounds / 2) : stormRounds * 2, childProcess: true).ConfigureAwait(false));
+                int[] sizes = args.Length > 3 ? args[3].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [10, 100, 1000];
+                Write(output, await RefreshStorm.RunAsync(sizes, singles: 30, n => n >= 1000 ? Math.Max(1, stormRounds / 2) : stormRounds * 2, childProcess: true).ConfigureAwait(false));
                 return 0;
             case "probe":
                 return await Probe.RunAsync().ConfigureAwait(false);
