@@ -49,6 +49,7 @@ public static class RefreshStorm
         }
 
         var perBatch = Math.Max(1, singles / sizes.Length);
+        var floors = new Dictionary<int, (double P50, double P99)>();
         var results = new List<(int N, int Rounds, List<double> InCall, List<double> FromRelease, List<int> RefreshCalls, int NotRefreshed, int DistinctSuccessors)>();
         foreach (var n in sizes)
         {
@@ -72,6 +73,13 @@ public static class RefreshStorm
             }
 
             results.Add((n, count, inCall, fromRelease, refreshCalls, notRefreshed, distinctSuccessors));
+            var floor = new List<double>();
+            for (var round = 0; round < count; round++)
+            {
+                floor.AddRange(await FloorAsync(n, TimeSpan.FromMilliseconds(HttpBenchmark.Median(single))).ConfigureAwait(false));
+            }
+
+            floors[n] = (Percentile(floor, 0.50), Percentile(floor, 0.99));
         }
 
         var singleMedian = HttpBenchmark.Median(single);
@@ -93,6 +101,8 @@ public static class RefreshStorm
                 ["p99Ms"] = p99,
                 ["maxMs"] = inCall.Max(),
                 ["fromReleaseP50Ms"] = Percentile(fromRelease, 0.50),
+                ["harnessFloorP50Ms"] = floors[n].P50,
+                ["harnessFloorP99Ms"] = floors[n].P99,
                 ["fromReleaseP99Ms"] = releaseP99,
                 ["notRefreshed"] = notRefreshed,
                 ["distinctSuccessors"] = distinctSuccessors,
@@ -122,12 +132,15 @@ public static class RefreshStorm
     private static async Task<Call[]> StormAsync(AuthService<string, object> service, string cookie, int n)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = 0;
         long released = 0;
         var tasks = new Task<Call>[n];
         for (var i = 0; i < n; i++)
         {
             tasks[i] = Task.Run(async () =>
             {
+                if (Interlocked.Increment(ref waiting) == n) ready.TrySetResult();
                 await gate.Task.ConfigureAwait(false);
                 var start = Stopwatch.GetTimestamp();
                 var result = await service.WithAuthAsync(cookie).ConfigureAwait(false);
@@ -136,8 +149,37 @@ public static class RefreshStorm
             });
         }
 
-        await Task.Delay(50).ConfigureAwait(false); // let every task reach the gate (not part of any measurement)
+        await ready.Task.ConfigureAwait(false); // every task is waiting at the gate (not part of any measurement)
         Volatile.Write(ref released, Stopwatch.GetTimestamp());
+        gate.SetResult();
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The harness without AuthKit: N tasks started, gated and released the same way, each awaiting one shared task that
+    /// completes after <paramref name="work"/> (a stand-in for the shared refresh). Its latencies are what scheduling N
+    /// tasks costs on this machine.
+    /// </summary>
+    private static async Task<double[]> FloorAsync(int n, TimeSpan work)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shared = new Lazy<Task>(() => Task.Run(() => { var until = Stopwatch.GetTimestamp() + (long)(work.TotalSeconds * Stopwatch.Frequency); while (Stopwatch.GetTimestamp() < until) { Thread.SpinWait(20); } }));
+        var waiting = 0;
+        var tasks = new Task<double>[n];
+        for (var i = 0; i < n; i++)
+        {
+            tasks[i] = Task.Run(async () =>
+            {
+                if (Interlocked.Increment(ref waiting) == n) ready.TrySetResult();
+                await gate.Task.ConfigureAwait(false);
+                var start = Stopwatch.GetTimestamp();
+                await shared.Value.ConfigureAwait(false);
+                return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            });
+        }
+
+        await ready.Task.ConfigureAwait(false);
         gate.SetResult();
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
