@@ -90,6 +90,21 @@ public sealed class SignOutAndSwitchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sign_out_from_a_page_whose_session_already_ended_still_completes()
+    {
+        var (browser, me) = await SignedInAsync();
+        var token = await (await browser.GetAsync("/antiforgery")).Content.ReadFromJsonAsync<AuthKitTestHost.Token>();
+        _host.Emulator.RevokeSession(me.SessionId!);
+        _host.Advance(TimeSpan.FromMinutes(6)); // the refresh is now rejected: the request is anonymous
+
+        var response = await browser.PostFormAsync("/auth/sign-out", new Dictionary<string, string> { [token!.FieldName] = token.Value });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+        Assert.Null(browser.SessionCookie);
+    }
+
+    [Fact]
     public async Task Switching_organization_rewrites_the_cookie_and_changes_organization_and_role()
     {
         var (browser, before) = await SignedInAsync();
