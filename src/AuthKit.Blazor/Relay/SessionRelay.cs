@@ -72,6 +72,10 @@ internal sealed partial class SessionRelay(ISessionRotationStore store, IOptions
     public ValueTask<bool> IsEndedAsync(string? sessionId, CancellationToken cancellationToken = default) =>
         string.IsNullOrEmpty(sessionId) ? ValueTask.FromResult(false) : store.IsEndedAsync(KeyForSessionId(sessionId), cancellationToken);
 
+    /// <summary>As <see cref="IsEndedAsync"/>, with the registry key already computed.</summary>
+    public ValueTask<bool> IsEndedByKeyAsync(string key, CancellationToken cancellationToken = default) =>
+        store.IsEndedAsync(key, cancellationToken);
+
     private static string Hash(string domain, string value)
     {
         var bytes = Encoding.UTF8.GetBytes(domain + value);

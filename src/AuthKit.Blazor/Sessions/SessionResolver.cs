@@ -49,7 +49,7 @@ internal sealed partial class SessionResolver(
         // Fast path: a cookie verified before, still outside the refresh buffer, not ended, not rotated since.
         if (_cache.TryGet(cookie, out var cached) && cached.ExpiresAt - time.GetUtcNow() > options.Value.RefreshBuffer)
         {
-            if (await relay.IsEndedAsync(cached.Auth.SessionId, cancellationToken).ConfigureAwait(false))
+            if (await relay.IsEndedByKeyAsync(cached.EndedKey, cancellationToken).ConfigureAwait(false))
             {
                 _cache.Remove(cookie);
                 return SessionResolution.Ended;
