@@ -69,7 +69,12 @@ internal static partial class AuthKitEndpoints
         if (!string.IsNullOrEmpty(sessionId))
         {
             await relay.MarkEndedAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
-            var absoluteReturn = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{returnPath}";
+            // The app's public origin comes from the configured redirect URI (trusted, right behind proxies), not the Host header.
+            var redirectUri = services.GetRequiredService<IOptions<AuthKitOptions>>().Value.RedirectUri;
+            var origin = Uri.TryCreate(redirectUri, UriKind.Absolute, out var configured)
+                ? configured.GetLeftPart(UriPartial.Authority)
+                : $"{context.Request.Scheme}://{context.Request.Host}";
+            var absoluteReturn = origin + context.Request.PathBase + returnPath;
             redirect = services.GetRequiredService<IWorkOSUserManagement>().GetLogoutUrl(sessionId, absoluteReturn).ToString();
         }
 

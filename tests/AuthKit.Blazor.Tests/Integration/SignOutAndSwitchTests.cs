@@ -77,6 +77,20 @@ public sealed class SignOutAndSwitchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sign_out_returns_to_the_configured_origin_whatever_the_Host_header_says()
+    {
+        var (browser, _) = await SignedInAsync();
+        var token = await (await browser.GetAsync("/antiforgery")).Content.ReadFromJsonAsync<AuthKitTestHost.Token>();
+
+        var response = await browser.SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "/auth/sign-out") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { [token!.FieldName] = token.Value }) },
+            r => r.Headers.Host = "evil.example");
+
+        var query = System.Web.HttpUtility.ParseQueryString(response.Headers.Location!.Query);
+        Assert.Equal("http://localhost/", query["return_to"]);
+    }
+
+    [Fact]
     public async Task Sign_out_without_an_antiforgery_token_is_rejected_and_keeps_the_session()
     {
         var (browser, _) = await SignedInAsync();
