@@ -13,6 +13,9 @@ namespace AuthKit.Blazor;
 /// </summary>
 internal sealed partial class SessionRelay(ISessionRotationStore store, IOptions<AuthKitBlazorOptions> options, ILogger<SessionRelay> logger)
 {
+    /// <summary>Whether the store is shared with other servers (anything but the in-memory default).</summary>
+    public bool IsShared { get; } = store is not MemorySessionRotationStore;
+
     /// <summary>Longest chain followed (guards against cycles and runaway chains).</summary>
     internal const int MaxChainLength = 32;
 
