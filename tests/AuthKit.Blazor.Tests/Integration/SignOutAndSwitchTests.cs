@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using AuthKit.Blazor.Tests.TestSupport;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthKit.Blazor.Tests.Integration;
@@ -10,11 +13,16 @@ public sealed class SignOutAndSwitchTests : IAsyncLifetime
     private AuthKitTestHost _host = null!;
     private readonly List<string> _events = [];
 
-    public async Task InitializeAsync() => _host = await AuthKitTestHost.StartAsync(b => b.WithEvents(e =>
-    {
-        e.OnSignedOut = ctx => { lock (_events) { _events.Add("signed-out:" + ctx.SessionId); } return Task.CompletedTask; };
-        e.OnSessionRefreshed = ctx => { lock (_events) { _events.Add("refreshed:" + ctx.Current.OrganizationId); } return Task.CompletedTask; };
-    }));
+    public async Task InitializeAsync() => _host = await AuthKitTestHost.StartAsync(
+        b => b.WithEvents(e =>
+        {
+            e.OnSignedOut = ctx => { lock (_events) { _events.Add("signed-out:" + ctx.SessionId); } return Task.CompletedTask; };
+        }),
+        app => app.MapPost("/local-sign-out", async (HttpContext ctx) =>
+        {
+            await ctx.SignOutAsync(AuthKitDefaults.AuthenticationScheme);
+            return "signed out";
+        }));
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -46,6 +54,19 @@ public sealed class SignOutAndSwitchTests : IAsyncLifetime
         var old = await oldTab.GetAsync("/protected");
         Assert.Equal(HttpStatusCode.Redirect, old.StatusCode);
         Assert.Null(oldTab.SessionCookie);
+    }
+
+    [Fact]
+    public async Task HttpContext_SignOutAsync_clears_the_cookie_and_ends_the_session_everywhere()
+    {
+        var (browser, _) = await SignedInAsync();
+        var otherTab = browser.Clone();
+
+        var response = await browser.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/local-sign-out"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(browser.SessionCookie);
+        Assert.Equal(HttpStatusCode.Redirect, (await otherTab.GetAsync("/protected")).StatusCode);
     }
 
     [Fact]
