@@ -104,7 +104,7 @@ public sealed class BenchmarkSmokeTests
     [Fact]
     public async Task A_small_refresh_storm_makes_exactly_one_upstream_call_per_storm()
     {
-        var json = await RefreshStorm.RunAsync([10], singles: 2, _ => 2, childProcess: false);
+        var json = await RefreshStorm.RunAsync([10], singles: 2, _ => 2, childProcess: false, warmUpRefreshes: 2);
 
         var storm = json["storms"]![0]!;
         Assert.Equal(1, storm["maxRefreshCalls"]!.GetValue<int>());

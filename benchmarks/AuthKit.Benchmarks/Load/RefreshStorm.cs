@@ -15,7 +15,7 @@ namespace AuthKit.Benchmarks.Load;
 /// </summary>
 public static class RefreshStorm
 {
-    public static async Task<JsonObject> RunAsync(int[] sizes, int singles, Func<int, int> rounds, bool childProcess)
+    public static async Task<JsonObject> RunAsync(int[] sizes, int singles, Func<int, int> rounds, bool childProcess, int warmUpRefreshes = 300)
     {
         await using var upstream = childProcess ? await StormUpstream.StartChildProcessAsync().ConfigureAwait(false) : await StormUpstream.StartInProcessAsync().ConfigureAwait(false);
         var options = BenchData.CreateOptions();
@@ -29,8 +29,12 @@ public static class RefreshStorm
         // Warm-up: JIT, connection pool, JWKS fetch, the shared-flight paths.
         var warm = await service.WithAuthAsync(encryption.SealSession(await upstream.SignInAsync(expired: false).ConfigureAwait(false), BenchData.CookiePassword)).ConfigureAwait(false);
         if (!warm.Auth.IsAuthenticated) throw new InvalidOperationException("The emulator session is not accepted.");
-        for (var i = 0; i < 5; i++) await RefreshOnceAsync(service, await ExpiredCookieAsync().ConfigureAwait(false)).ConfigureAwait(false);
-        foreach (var n in sizes) await StormAsync(service, await ExpiredCookieAsync().ConfigureAwait(false), n).ConfigureAwait(false);
+        // Long enough for tiered JIT to settle in this process and in the emulator's (a refresh runs code in both).
+        for (var i = 0; i < warmUpRefreshes; i++) await RefreshOnceAsync(service, await ExpiredCookieAsync().ConfigureAwait(false)).ConfigureAwait(false);
+        for (var i = 0; i < 3; i++)
+        {
+            foreach (var n in sizes) await StormAsync(service, await ExpiredCookieAsync().ConfigureAwait(false), n).ConfigureAwait(false);
+        }
 
         // The baseline: a lone request with an expired cookie through the same harness (a "storm" of one: task, gate,
         // release), measured in batches before each storm size so it covers the same period. Back-to-back calls on one
