@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using AuthKit.Testing;
@@ -28,10 +29,11 @@ internal static partial class DevelopmentEmulator
         }
 
         var section = builder.Configuration.GetSection("AuthKit:Emulator");
+        var accessTokenLifetime = section.GetValue("AccessTokenLifetime", TimeSpan.FromMinutes(5));
         var options = new WorkOSEmulatorOptions
         {
             Port = section.GetValue("Port", 0),
-            AccessTokenLifetime = section.GetValue("AccessTokenLifetime", TimeSpan.FromMinutes(5)),
+            AccessTokenLifetime = accessTokenLifetime,
             Seed = EmulatorSeed.Demo,
         };
         var emulator = await WorkOSEmulator.StartAsync(options, cancellationToken);
@@ -41,6 +43,14 @@ internal static partial class DevelopmentEmulator
             ["AuthKit:RedirectUri"] = GetRedirectUri(builder.Configuration),
             ["AuthKit:CookiePassword"] = CreateCookiePassword(),
         };
+
+        // A very short token lifetime (for watching refreshes happen) needs a refresh buffer shorter than the
+        // default 60 seconds, or every request would refresh.
+        if (builder.Configuration["AuthKit:RefreshBuffer"] is null && accessTokenLifetime < TimeSpan.FromMinutes(3))
+        {
+            settings["AuthKit:RefreshBuffer"] = (accessTokenLifetime / 3).ToString("c", CultureInfo.InvariantCulture);
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
         return emulator;
     }

@@ -61,12 +61,18 @@ public abstract class E2ETest(SampleAppFixture fixture, ITestOutputHelper output
     protected async Task<IPage> SignInAsync(BrowserSession session, string email, string? organization = "Acme Corp")
     {
         var page = await session.NewPageAsync();
+        await SignInFromHomeAsync(page, email, organization);
+        return page;
+    }
+
+    /// <summary>In an existing tab: signs in from the home page and waits until the app shows the user as signed in.</summary>
+    protected async Task SignInFromHomeAsync(IPage page, string email, string? organization = "Acme Corp")
+    {
         await page.GotoAsync(AppUrl("/"));
         await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
         await SignInOnEmulatorAsync(page, email, organization);
         await Expect(page).ToHaveURLAsync(AppPage("/"));
         await Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync(email);
-        return page;
     }
 
     /// <summary>Waits until the page's circuit is connected (the layout renders interactively).</summary>
