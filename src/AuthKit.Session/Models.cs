@@ -49,6 +49,9 @@ public sealed class Impersonator
     public required string Email { get; set; }
     /// <summary>Reason given, or null.</summary>
     public string? Reason { get; set; }
+    /// <summary>Members not known to this type, preserved verbatim.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 /// <summary>The session sealed into the cookie: <c>accessToken, refreshToken, user, impersonator?</c>.</summary>
