@@ -1,0 +1,14 @@
+namespace AuthKit.Blazor;
+
+/// <summary>Default names used by AuthKit.Blazor.</summary>
+public static class AuthKitDefaults
+{
+    /// <summary>The authentication scheme name: <c>AuthKit</c>.</summary>
+    public const string AuthenticationScheme = "AuthKit";
+
+    /// <summary>The configuration section bound by <c>AddAuthKit()</c>: <c>AuthKit</c>.</summary>
+    public const string ConfigurationSection = "AuthKit";
+
+    /// <summary>The request header the circuit's session fetch sends: <c>X-AuthKit-Session</c>.</summary>
+    public const string SessionRequestHeader = "X-AuthKit-Session";
+}

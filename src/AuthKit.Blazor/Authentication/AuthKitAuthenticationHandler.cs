@@ -1,0 +1,150 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace AuthKit.Blazor;
+
+/// <summary>
+/// The <c>AuthKit</c> authentication scheme: reads the session cookie on every HTTP request (pages, prerendering, the
+/// <c>_blazor</c> connection, endpoints), picks up a rotated session from the relay, refreshes when the access token
+/// is expired or within the refresh buffer, writes the new cookie on the same response, and signs the request in
+/// with an <see cref="AuthKitIdentity"/>. Bad cookies become anonymous and are cleared.
+/// </summary>
+internal sealed partial class AuthKitAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    SessionResolver resolver,
+    SessionRelay relay,
+    HttpSessionCookies cookies,
+    IOptions<AuthKitBlazorOptions> blazorOptions)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder), IAuthenticationSignOutHandler
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var cookie = cookies.ReadSession(Request);
+        if (string.IsNullOrEmpty(cookie))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        SessionResolution resolution;
+        try
+        {
+            resolution = await resolver.ResolveCookieAsync(cookie, Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Context.RequestAborted.IsCancellationRequested)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (resolution.SealedSession is { } rotated)
+        {
+            cookies.WriteSession(Response, rotated);
+        }
+        else if (resolution.ClearCookie)
+        {
+            cookies.ClearSession(Response);
+        }
+
+        await RaiseEventsAsync(resolution).ConfigureAwait(false);
+
+        if (!resolution.IsSignedIn)
+        {
+            LogAnonymous(Logger, resolution.Status);
+            return AuthenticateResult.NoResult();
+        }
+
+        var principal = AuthKitIdentity.CreatePrincipal(resolution.Auth);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (IsApiRequest(Request))
+        {
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Task.CompletedTask;
+        }
+
+        var returnPath = properties.RedirectUri;
+        if (string.IsNullOrEmpty(returnPath))
+        {
+            returnPath = OriginalPathBase + OriginalPath + Request.QueryString;
+        }
+
+        var signIn = Request.PathBase + blazorOptions.Value.SignInPath;
+        var location = QueryHelpers.AddQueryString(signIn, "returnPathname", ReturnPaths.Sanitize(returnPath));
+        Response.Redirect(location);
+        return Task.CompletedTask;
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
+    }
+
+    /// <summary><c>HttpContext.SignOutAsync("AuthKit")</c>: records the session as ended and clears the cookie (no WorkOS redirect).</summary>
+    public async Task SignOutAsync(AuthenticationProperties? properties)
+    {
+        var auth = (await Context.AuthenticateAsync(Scheme.Name).ConfigureAwait(false)).Principal.GetAuthResult();
+        if (auth.IsAuthenticated && !string.IsNullOrEmpty(auth.SessionId))
+        {
+            await relay.MarkEndedAsync(auth.SessionId, Context.RequestAborted).ConfigureAwait(false);
+        }
+
+        cookies.ClearSession(Response);
+    }
+
+    /// <summary>Fetch/XHR/JSON callers get 401 instead of a redirect to the sign-in page.</summary>
+    internal static bool IsApiRequest(HttpRequest request)
+    {
+        var headers = request.Headers;
+        if (string.Equals(headers.XRequestedWith, "XMLHttpRequest", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var mode = headers["Sec-Fetch-Mode"].ToString();
+        if (mode.Length > 0 && !string.Equals(mode, "navigate", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var accept = headers.Accept.ToString();
+        return accept.Contains("application/json", StringComparison.OrdinalIgnoreCase) &&
+               !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async Task RaiseEventsAsync(SessionResolution resolution)
+    {
+        if (!resolution.IsOwner || resolution.Previous is null)
+        {
+            return;
+        }
+
+        var events = AuthKitEventsRunner.Resolve(Context.RequestServices, blazorOptions.Value);
+        if (resolution.Status == SessionResolutionStatus.Updated && resolution.CalledWorkOS)
+        {
+            await AuthKitEventsRunner.RaiseSafelyAsync(
+                () => events.SessionRefreshedAsync(new AuthKitSessionRefreshedContext(Context.RequestServices, Context, resolution.Previous, resolution.Auth)),
+                Logger, nameof(AuthKitEvents.OnSessionRefreshed)).ConfigureAwait(false);
+        }
+        else if (resolution.Error is { } error && resolution.Status is SessionResolutionStatus.Rejected or SessionResolutionStatus.Unavailable)
+        {
+            var previous = resolution.Previous;
+            await AuthKitEventsRunner.RaiseSafelyAsync(
+                () => events.SessionRefreshFailedAsync(new AuthKitSessionRefreshFailedContext(
+                    Context.RequestServices, Context, error, resolution.Status == SessionResolutionStatus.Rejected, previous.User?.Id, previous.SessionId)),
+                Logger, nameof(AuthKitEvents.OnSessionRefreshFailed)).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "AuthKit: request is anonymous ({Status}).")]
+    private static partial void LogAnonymous(ILogger logger, SessionResolutionStatus status);
+}

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuthKit.Blazor;
+
+/// <summary>Registration of the circuit side (called by <c>AddAuthKit()</c>).</summary>
+internal static class CircuitServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the circuit's authentication state provider (as <see cref="AuthenticationStateProvider"/>, replacing
+    /// the framework's default whichever is registered first), the circuit handler, the browser cookie sync and the
+    /// circuit-services accessor. Idempotent.
+    /// </summary>
+    public static IServiceCollection AddAuthKitCircuit(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CircuitServicesAccessor>();
+        if (services.Any(static d => d.ServiceType == typeof(AuthKitAuthenticationStateProvider)))
+        {
+            return services;
+        }
+
+        services.AddScoped<SessionCookieSync>();
+        services.AddScoped(static sp => new AuthKitAuthenticationStateProvider(
+            sp.GetRequiredService<IAuthKitSessionCoordinator>(),
+            sp.GetRequiredService<SessionCookieSync>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<AuthKitBlazorOptions>>(),
+            sp.GetRequiredService<ILogger<AuthKitAuthenticationStateProvider>>()));
+        // Added (not TryAdded): AddRazorComponents() may already have registered the framework's provider.
+        services.AddScoped<AuthenticationStateProvider>(static sp => sp.GetRequiredService<AuthKitAuthenticationStateProvider>());
+        services.AddScoped<ICircuitAuthSource>(static sp => sp.GetRequiredService<AuthKitAuthenticationStateProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, AuthKitCircuitHandler>());
+        return services;
+    }
+}

@@ -1,0 +1,149 @@
+using AuthKit.Blazor;
+using AuthKit.Session;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers AuthKit for ASP.NET Core / Blazor.</summary>
+public static class AuthKitServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds WorkOS AuthKit: binds the <c>AuthKit</c> configuration section and the <c>WORKOS_*</c> environment
+    /// variables (environment wins), validates both option sets at start-up (every problem in one message), registers
+    /// the <c>AuthKit</c> authentication scheme (default scheme unless one is set), authorization with the
+    /// <c>permission:</c>/<c>role:</c>/<c>organization:</c>/<c>feature:</c>/<c>entitlement:</c> policies, cascading
+    /// authentication state, the circuit's state provider and handler, the rotation relay (in memory) and the
+    /// endpoints' services. Calling it again only applies <paramref name="configure"/> again.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Optional WorkOS settings applied after configuration binding (environment variables still win).</param>
+    public static IAuthKitBuilder AddAuthKit(this IServiceCollection services, Action<AuthKitOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new AuthKitBuilder(services);
+        if (services.Any(d => d.ServiceType == typeof(AuthKitMarker)))
+        {
+            if (configure is not null)
+            {
+                services.Configure(configure);
+            }
+
+            return builder;
+        }
+
+        services.AddSingleton<AuthKitMarker>();
+
+        // Options: configuration section first, then the caller's delegate; WORKOS_* post-configuration wins (core).
+        services.AddOptions<AuthKitOptions>().BindConfiguration(AuthKitDefaults.ConfigurationSection);
+        services.AddOptions<AuthKitBlazorOptions>().BindConfiguration(AuthKitDefaults.ConfigurationSection).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthKitBlazorOptions>, AuthKitBlazorOptionsValidator>());
+        AddSessionCore(services, configure);
+
+        // Relay, resolver, cookies, coordinator.
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISessionRotationStore, MemorySessionRotationStore>();
+        services.TryAddSingleton<SessionRelay>();
+        services.TryAddSingleton<SessionResolver>();
+        services.TryAddSingleton<HttpSessionCookies>();
+        services.TryAddScoped<IAuthKitSessionCoordinator, AuthKitSessionCoordinator>();
+
+        // Access tokens.
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton<CircuitServicesAccessor>();
+        services.TryAddScoped<IAccessTokenProvider, AuthKitAccessTokenProvider>();
+        services.TryAddTransient<AuthKitAccessTokenHandler>();
+
+        // Authentication: the AuthKit scheme, default unless the app chose one.
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AuthKitAuthenticationHandler>(AuthKitDefaults.AuthenticationScheme, displayName: "WorkOS AuthKit", _ => { });
+        services.Configure<AuthenticationOptions>(o => o.DefaultScheme ??= AuthKitDefaults.AuthenticationScheme);
+
+        // Authorization with dynamic AuthKit policies (a policy provider the app registered itself wins).
+        var existingProvider = services.FirstOrDefault(d => d.ServiceType == typeof(IAuthorizationPolicyProvider));
+        if (existingProvider?.ImplementationType == typeof(DefaultAuthorizationPolicyProvider))
+        {
+            services.Remove(existingProvider);
+        }
+
+        services.TryAddSingleton<IAuthorizationPolicyProvider, AuthKitPolicyProvider>();
+        services.AddAuthorization();
+        services.AddCascadingAuthenticationState();
+        services.AddAntiforgery();
+        AddCircuitServices(services);
+
+        return builder;
+    }
+
+    /// <summary>Sets the integration's options (paths, refresh buffer, revalidation interval, relay lifetime).</summary>
+    public static IAuthKitBuilder Configure(this IAuthKitBuilder builder, Action<AuthKitBlazorOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures the event hooks (<see cref="AuthKitBlazorOptions.Events"/>).</summary>
+    public static IAuthKitBuilder WithEvents(this IAuthKitBuilder builder, Action<AuthKitEvents> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure<AuthKitBlazorOptions>(o => configure(o.Events));
+        return builder;
+    }
+
+    /// <summary>Uses <typeparamref name="TEvents"/> (resolved per request/circuit, scoped) for the event hooks.</summary>
+    public static IAuthKitBuilder WithEvents<TEvents>(this IAuthKitBuilder builder)
+        where TEvents : AuthKitEvents
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddScoped<TEvents>();
+        builder.Services.Configure<AuthKitBlazorOptions>(o => o.EventsType = typeof(TEvents));
+        return builder;
+    }
+
+    /// <summary>
+    /// Keeps the rotation relay and the signed-out sessions in the app's <c>IDistributedCache</c> (e.g. Redis), for
+    /// several servers sharing one cookie password. Register the cache itself (e.g. <c>AddStackExchangeRedisCache</c>).
+    /// </summary>
+    public static IAuthKitBuilder UseDistributedCacheSessionStore(this IAuthKitBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISessionRotationStore, DistributedCacheSessionRotationStore>());
+        return builder;
+    }
+
+    /// <summary>Uses a custom <see cref="ISessionRotationStore"/> (singleton).</summary>
+    public static IAuthKitBuilder UseSessionRotationStore<TStore>(this IAuthKitBuilder builder)
+        where TStore : class, ISessionRotationStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISessionRotationStore, TStore>());
+        return builder;
+    }
+
+    private static void AddSessionCore(IServiceCollection services, Action<AuthKitOptions>? configure)
+    {
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        // TODO(core): services.AddAuthKitSession() + backend over AuthKitCore once the session core lands.
+    }
+
+    private static void AddCircuitServices(IServiceCollection services)
+    {
+        // The circuit's AuthenticationStateProvider, CircuitHandler and browser cookie sync (Circuits/).
+        services.AddAuthKitCircuit();
+    }
+
+    private sealed class AuthKitBuilder(IServiceCollection services) : IAuthKitBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+
+    private sealed class AuthKitMarker;
+}

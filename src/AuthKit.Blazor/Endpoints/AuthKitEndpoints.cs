@@ -1,0 +1,202 @@
+using System.Net;
+using AuthKit.Session;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuthKit.Blazor;
+
+/// <summary>The handlers behind <c>MapAuthKit()</c>. Every failure is a clear 4xx/5xx result, never an unhandled exception.</summary>
+internal static partial class AuthKitEndpoints
+{
+    private const string LoggerCategory = "AuthKit.Blazor.Endpoints";
+
+    internal static string ResolveCallbackPath(AuthKitBlazorOptions options, AuthKitOptions authKit)
+    {
+        if (!string.IsNullOrEmpty(options.CallbackPath))
+        {
+            return options.CallbackPath;
+        }
+
+        if (Uri.TryCreate(authKit.RedirectUri, UriKind.Absolute, out var redirect) && redirect.AbsolutePath.Length > 1)
+        {
+            return redirect.AbsolutePath;
+        }
+
+        return "/auth/callback";
+    }
+
+    // ---------------------------------------------------------------- sign-out
+
+    public static async Task<IResult> SignOutAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        if (await ValidateAntiforgeryAsync(context).ConfigureAwait(false) is { } rejected)
+        {
+            return rejected;
+        }
+
+        var options = services.GetRequiredService<IOptions<AuthKitBlazorOptions>>().Value;
+        var cookies = services.GetRequiredService<HttpSessionCookies>();
+        var relay = services.GetRequiredService<SessionRelay>();
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var returnPath = ReturnPaths.Sanitize(form["returnTo"].ToString() is { Length: > 0 } r ? r : null, options.SignedOutReturnPath);
+
+        // The user from the scheme, or (e.g. WorkOS down while the token expired) the session id in the cookie itself.
+        var auth = (await context.AuthenticateAsync(AuthKitDefaults.AuthenticationScheme).ConfigureAwait(false)).Principal.GetAuthResult();
+        var sessionId = auth.SessionId;
+        var userId = auth.User?.Id;
+        if (string.IsNullOrEmpty(sessionId) && cookies.ReadSession(context.Request) is { Length: > 0 and <= SessionResolver.MaxCookieLength } cookie &&
+            services.GetRequiredService<IAuthKitSessionBackend>() is var backend && backend.TryUnseal(cookie) is { } session)
+        {
+            sessionId = backend.TryReadClaims(session.AccessToken)?.SessionId;
+            userId = session.User.Id;
+        }
+
+        cookies.ClearSession(context.Response);
+        string redirect = returnPath;
+        if (!string.IsNullOrEmpty(sessionId))
+        {
+            await relay.MarkEndedAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
+            var absoluteReturn = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{returnPath}";
+            redirect = services.GetRequiredService<IWorkOSUserManagement>().GetLogoutUrl(sessionId, absoluteReturn).ToString();
+        }
+
+        var events = AuthKitEventsRunner.Resolve(services, options);
+        var signedOut = new AuthKitSignedOutContext(context, userId, sessionId, redirect);
+        await events.SignedOutAsync(signedOut).ConfigureAwait(false);
+        LogSignedOut(Logger(context), sessionId is not null);
+        return TypedResults.Redirect(signedOut.RedirectUri);
+    }
+
+    // ---------------------------------------------------------------- switch organization
+
+    public static async Task<IResult> SwitchOrganizationAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        if (await ValidateAntiforgeryAsync(context).ConfigureAwait(false) is { } rejected)
+        {
+            return rejected;
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        var organizationId = form["organizationId"].ToString();
+        var returnPath = ReturnPaths.Sanitize(form["returnPathname"].ToString() is { Length: > 0 } r ? r : null);
+        if (string.IsNullOrWhiteSpace(organizationId) || organizationId.Length > 256)
+        {
+            return ErrorPage(StatusCodes.Status400BadRequest, "Organization switch failed", "The request did not name an organization.");
+        }
+
+        var auth = (await context.AuthenticateAsync(AuthKitDefaults.AuthenticationScheme).ConfigureAwait(false)).Principal.GetAuthResult();
+        if (!auth.IsAuthenticated)
+        {
+            return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = returnPath }, [AuthKitDefaults.AuthenticationScheme]);
+        }
+
+        var cookies = services.GetRequiredService<HttpSessionCookies>();
+        var resolver = services.GetRequiredService<SessionResolver>();
+        var resolution = await resolver.SwitchOrganizationAsync(auth.Session, organizationId, context.RequestAborted).ConfigureAwait(false);
+        switch (resolution.Status)
+        {
+            case SessionResolutionStatus.Updated:
+                cookies.WriteSession(context.Response, resolution.SealedSession!);
+                context.User = AuthKitIdentity.CreatePrincipal(resolution.Auth);
+                LogSwitched(Logger(context));
+                return TypedResults.Redirect(returnPath);
+            case SessionResolutionStatus.Ended:
+                cookies.ClearSession(context.Response);
+                return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = returnPath }, [AuthKitDefaults.AuthenticationScheme]);
+            case SessionResolutionStatus.Unavailable:
+                return ErrorPage(StatusCodes.Status503ServiceUnavailable, "Organization switch failed", "WorkOS could not be reached. You are still signed in; try again in a moment.");
+            default:
+                LogSwitchRejected(Logger(context), resolution.Error?.GetType().Name ?? resolution.Status.ToString());
+                return ErrorPage(StatusCodes.Status400BadRequest, "Organization switch failed", "You could not be switched to that organization. Check that you are a member of it.");
+        }
+    }
+
+    // ---------------------------------------------------------------- session (called by the circuit)
+
+    public static async Task<IResult> SessionAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
+        if (fetchSite.Length > 0 && !string.Equals(fetchSite, "same-origin", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !IsSameOrigin(request, origin))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        if (string.IsNullOrEmpty(request.Headers[AuthKitDefaults.SessionRequestHeader]))
+        {
+            return TypedResults.BadRequest();
+        }
+
+        // The scheme handler already ran for this request: it picked up the newest session from the relay (following
+        // chains), refreshed it when needed, and wrote it into the cookie on this response.
+        var auth = (await context.AuthenticateAsync(AuthKitDefaults.AuthenticationScheme).ConfigureAwait(false)).Principal.GetAuthResult();
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new SessionEndpointResponse(auth.IsAuthenticated, auth.IsAuthenticated ? auth.SessionId : null, auth.AccessTokenExpiresAt?.ToUnixTimeSeconds()));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static async Task<IResult?> ValidateAntiforgeryAsync(HttpContext context)
+    {
+        var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            LogAntiforgeryRejected(Logger(context), context.Request.Path.Value ?? string.Empty);
+            return ErrorPage(StatusCodes.Status400BadRequest, "Request rejected", "This form has expired or did not come from this site. Go back, reload the page and try again.");
+        }
+
+        return null;
+    }
+
+    private static bool IsSameOrigin(HttpRequest request, string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri) &&
+        string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase) &&
+        string.Equals(uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}", request.Host.Value, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A small self-contained HTML error page; every dynamic part is HTML-encoded.</summary>
+    internal static IResult ErrorPage(int statusCode, string title, string message, string? retryPath = null)
+    {
+        var retry = retryPath is null ? string.Empty : $"<p><a href=\"{WebUtility.HtmlEncode(retryPath)}\">Try again</a></p>";
+        var html = $$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{WebUtility.HtmlEncode(title)}}</title>
+            <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5}</style></head>
+            <body><main class="authkit-error"><h1>{{WebUtility.HtmlEncode(title)}}</h1><p>{{WebUtility.HtmlEncode(message)}}</p>{{retry}}<p><a href="/">Home</a></p></main></body></html>
+            """;
+        return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: statusCode);
+    }
+
+    private static ILogger Logger(HttpContext context) =>
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerCategory);
+
+    [LoggerMessage(EventId = 5401, Level = LogLevel.Information, Message = "AuthKit sign-out (had session: {HadSession}).")]
+    private static partial void LogSignedOut(ILogger logger, bool hadSession);
+
+    [LoggerMessage(EventId = 5402, Level = LogLevel.Information, Message = "AuthKit organization switch succeeded.")]
+    private static partial void LogSwitched(ILogger logger);
+
+    [LoggerMessage(EventId = 5403, Level = LogLevel.Warning, Message = "AuthKit organization switch rejected ({Reason}).")]
+    private static partial void LogSwitchRejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5404, Level = LogLevel.Warning, Message = "AuthKit rejected a POST to {Path}: missing or invalid antiforgery token.")]
+    private static partial void LogAntiforgeryRejected(ILogger logger, string path);
+}
+
+/// <summary>The session endpoint's JSON answer.</summary>
+/// <param name="Authenticated">Whether the cookie now holds a live session.</param>
+/// <param name="SessionId">The session id, when authenticated.</param>
+/// <param name="ExpiresAt">The cookie's access-token expiry (Unix seconds), when authenticated.</param>
+internal sealed record SessionEndpointResponse(bool Authenticated, string? SessionId, long? ExpiresAt);

@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using AuthKit.Session;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace AuthKit.Blazor;
+
+/// <summary>Reads the AuthKit session behind a principal or an authentication state.</summary>
+public static class AuthKitPrincipalExtensions
+{
+    /// <summary>
+    /// The <see cref="AuthResult"/> (user, session, tokens, organization, permissions, ...) of a principal AuthKit
+    /// signed in; <see cref="AuthResult.Anonymous"/> for any other principal.
+    /// </summary>
+    public static AuthResult GetAuthResult(this ClaimsPrincipal? principal)
+    {
+        if (principal is null)
+        {
+            return AuthResult.Anonymous;
+        }
+
+        foreach (var identity in principal.Identities)
+        {
+            if (identity is AuthKitIdentity { IsAuthenticated: true } authKit)
+            {
+                return authKit.Auth;
+            }
+        }
+
+        return AuthResult.Anonymous;
+    }
+
+    /// <summary>The <see cref="AuthResult"/> of an authentication state; <see cref="AuthResult.Anonymous"/> when signed out.</summary>
+    public static AuthResult GetAuthResult(this AuthenticationState? state) => state?.User.GetAuthResult() ?? AuthResult.Anonymous;
+}

@@ -1,0 +1,386 @@
+using System.Collections.Concurrent;
+using AuthKit.Session;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuthKit.Blazor;
+
+using Session = AuthKit.Session.Session;
+
+/// <summary>
+/// Turns a session cookie (or a circuit's session) into a usable session: ended-session check, relay pickup BEFORE
+/// spending a refresh token, single-flight refresh per (refresh token, organization) that records the successor in the
+/// relay before anyone else can ask again, and the transient/final failure rules. Shared by the scheme handler, the
+/// endpoints and the circuit coordinator. Never throws for expected failures.
+/// </summary>
+internal sealed partial class SessionResolver(
+    IAuthKitSessionBackend backend,
+    SessionRelay relay,
+    IOptions<AuthKitBlazorOptions> options,
+    TimeProvider time,
+    ILogger<SessionResolver> logger)
+{
+    /// <summary>Longest cookie value read; longer ones are treated as garbage (browsers cap cookies near 4 KB).</summary>
+    internal const int MaxCookieLength = 16 * 1024;
+
+    private const int MaxRelayHops = 3;
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, Task<RefreshOutcome>> _flights = new(StringComparer.Ordinal);
+
+    /// <summary>Number of refresh flights in progress (for tests).</summary>
+    internal int FlightsInProgress => _flights.Count;
+
+    /// <summary>Resolves a sealed cookie value.</summary>
+    public async Task<SessionResolution> ResolveCookieAsync(string? cookie, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(cookie))
+        {
+            return SessionResolution.NoSession;
+        }
+
+        if (cookie.Length > MaxCookieLength)
+        {
+            LogCookieRejected(logger, "oversized", cookie.Length);
+            return SessionResolution.Invalid;
+        }
+
+        var session = backend.TryUnseal(cookie);
+        if (session is null)
+        {
+            LogCookieRejected(logger, "unreadable", cookie.Length);
+            return SessionResolution.Invalid;
+        }
+
+        return await ResolveSessionAsync(session, force: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Resolves an unsealed session: a newer session recorded in the relay replaces it (without spending anything);
+    /// then it is refreshed when expiring within the buffer (or when <paramref name="force"/>).
+    /// </summary>
+    public async Task<SessionResolution> ResolveSessionAsync(Session session, bool force, CancellationToken cancellationToken = default)
+    {
+        var unverified = backend.TryReadClaims(session.AccessToken);
+        if (unverified is null)
+        {
+            LogCookieRejected(logger, "malformed access token", session.AccessToken.Length);
+            return SessionResolution.Invalid;
+        }
+
+        if (await relay.IsEndedAsync(unverified.SessionId, cancellationToken).ConfigureAwait(false))
+        {
+            return SessionResolution.Ended;
+        }
+
+        var presented = AuthResult.FromSession(session, unverified);
+
+        // A newer session for this browser may already exist (refreshed by a circuit or another request).
+        string? pickedUp = null;
+        var hit = await relay.FindNewestAsync(session.RefreshToken, cancellationToken).ConfigureAwait(false);
+        if (hit is not null && backend.TryUnseal(hit.SealedSession) is { } newer && backend.TryReadClaims(newer.AccessToken) is { } newerClaims)
+        {
+            session = newer;
+            unverified = newerClaims;
+            pickedUp = hit.SealedSession;
+            force = false;
+        }
+
+        var check = TokenCheck.Unavailable; // not checked yet
+        if (!force && !IsExpiring(unverified))
+        {
+            check = await backend.VerifyAsync(session.AccessToken, cancellationToken).ConfigureAwait(false);
+            if (check.Status == TokenCheckStatus.Valid)
+            {
+                var auth = AuthResult.FromSession(session, check.Claims!);
+                return pickedUp is null
+                    ? SessionResolution.Authenticated(auth)
+                    : SessionResolution.Updated(auth, presented, pickedUp, calledWorkOS: false, isOwner: false);
+            }
+        }
+
+        var current = AuthResult.FromSession(session, unverified);
+        var outcome = await RefreshAsync(session, organizationId: null, cancellationToken).ConfigureAwait(false);
+        var resolution = await ToResolutionAsync(current, unverified, check, outcome, cancellationToken).ConfigureAwait(false);
+        if (pickedUp is not null && resolution.Status == SessionResolutionStatus.Unavailable && resolution.AccessTokenStillValid)
+        {
+            // The relay's session is still usable: store it even though its refresh failed for now.
+            return SessionResolution.Updated(current, presented, pickedUp, calledWorkOS: false, isOwner: false);
+        }
+
+        return resolution;
+    }
+
+    /// <summary>Refreshes <paramref name="session"/> into <paramref name="organizationId"/> (relay first, then WorkOS).</summary>
+    public async Task<SessionResolution> SwitchOrganizationAsync(Session session, string organizationId, CancellationToken cancellationToken = default)
+    {
+        var unverified = backend.TryReadClaims(session.AccessToken);
+        if (unverified is null)
+        {
+            return SessionResolution.Invalid;
+        }
+
+        if (await relay.IsEndedAsync(unverified.SessionId, cancellationToken).ConfigureAwait(false))
+        {
+            return SessionResolution.Ended;
+        }
+
+        var current = AuthResult.FromSession(session, unverified);
+        var outcome = await RefreshAsync(session, organizationId, cancellationToken).ConfigureAwait(false);
+        var resolution = await ToResolutionAsync(current, unverified, TokenCheck.Unavailable, outcome, cancellationToken).ConfigureAwait(false);
+        return resolution;
+    }
+
+    private async Task<SessionResolution> ToResolutionAsync(AuthResult current, AccessTokenClaims unverified, TokenCheck check, RefreshOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (outcome.Session is { } next)
+        {
+            var nextCheck = await backend.VerifyAsync(next.AccessToken, cancellationToken).ConfigureAwait(false);
+            AccessTokenClaims? claims = nextCheck.Claims;
+            if (nextCheck.Status == TokenCheckStatus.Unavailable)
+            {
+                // Fresh from WorkOS (or sealed by us): keys just could not be fetched; trust the sealed copy's claims.
+                claims = backend.TryReadClaims(next.AccessToken);
+            }
+
+            if (claims is null)
+            {
+                LogSuccessorRejected(logger);
+                return SessionResolution.Invalid;
+            }
+
+            return SessionResolution.Updated(AuthResult.FromSession(next, claims), current, outcome.SealedSession!, outcome.CalledWorkOS, outcome.IsOwner);
+        }
+
+        var error = outcome.Error!;
+        if (outcome.IsFinal)
+        {
+            return SessionResolution.Rejected(current, error, outcome.IsOwner);
+        }
+
+        // Transient: keep the session while the access token is still valid and was not proven bad.
+        var stillValid = !IsExpired(unverified) && check.Status != TokenCheckStatus.Invalid;
+        if (stillValid && check.Status != TokenCheckStatus.Valid)
+        {
+            var recheck = await backend.VerifyAsync(current.AccessToken!, cancellationToken).ConfigureAwait(false);
+            stillValid = recheck.Status != TokenCheckStatus.Invalid;
+        }
+
+        return SessionResolution.Unavailable(current, error, outcome.RetryAfter ?? DefaultRetryAfter, stillValid, outcome.IsOwner);
+    }
+
+    private async Task<RefreshOutcome> RefreshAsync(Session session, string? organizationId, CancellationToken cancellationToken, int depth = 0)
+    {
+        var key = SessionRelay.KeyForRefreshToken(session.RefreshToken) + "|" + organizationId;
+        var mine = new TaskCompletionSource<RefreshOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var flight = _flights.GetOrAdd(key, mine.Task);
+        if (flight != mine.Task)
+        {
+            var joined = await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return joined with { IsOwner = false };
+        }
+
+        try
+        {
+            // The flight runs to completion even if this caller goes away: other callers wait on it.
+            var outcome = await RunFlightAsync(session, organizationId, depth).ConfigureAwait(false);
+            mine.SetResult(outcome);
+        }
+        catch (Exception ex)
+        {
+            mine.SetResult(RefreshOutcome.Failed(ex, isFinal: false, retryAfter: null));
+        }
+        finally
+        {
+            _flights.TryRemove(new KeyValuePair<string, Task<RefreshOutcome>>(key, mine.Task));
+        }
+
+        return await mine.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RefreshOutcome> RunFlightAsync(Session session, string? organizationId, int depth)
+    {
+        var fromRelay = await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false);
+        if (fromRelay is not null)
+        {
+            return fromRelay;
+        }
+
+        Session next;
+        try
+        {
+            next = await backend.RefreshAsync(session, organizationId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            var isFinal = ex is TokenRefreshException { IsFinal: true };
+            if (isFinal)
+            {
+                // Someone (another server, a flight that just ended) may have rotated this token meanwhile.
+                var late = await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false);
+                if (late is not null)
+                {
+                    return late;
+                }
+            }
+
+            LogRefreshFailed(logger, isFinal, ex.GetType().Name);
+            return RefreshOutcome.Failed(ex, isFinal, RetryAfterOf(ex));
+        }
+
+        var sealedNext = backend.Seal(next);
+        await relay.RecordRotationAsync(session.RefreshToken, next.RefreshToken, sealedNext).ConfigureAwait(false);
+        LogRefreshed(logger, organizationId is not null);
+        return RefreshOutcome.Succeeded(next, sealedNext, calledWorkOS: true);
+    }
+
+    private async Task<RefreshOutcome?> TryRelayAsync(Session session, string? organizationId, int depth)
+    {
+        var hit = await relay.FindNewestAsync(session.RefreshToken).ConfigureAwait(false);
+        if (hit is null)
+        {
+            return null;
+        }
+
+        var next = backend.TryUnseal(hit.SealedSession);
+        var claims = next is null ? null : backend.TryReadClaims(next.AccessToken);
+        if (next is null || claims is null)
+        {
+            LogSuccessorRejected(logger);
+            return null;
+        }
+
+        var inOrganization = organizationId is null || string.Equals(claims.OrganizationId, organizationId, StringComparison.Ordinal);
+        if (inOrganization && !IsExpiring(claims))
+        {
+            return RefreshOutcome.Succeeded(next, hit.SealedSession, calledWorkOS: false);
+        }
+
+        if (depth >= MaxRelayHops)
+        {
+            return RefreshOutcome.Failed(new TokenRefreshException("The session rotated too many times at once; try again.", next.User.Id, claims.SessionId), isFinal: false, retryAfter: TimeSpan.FromSeconds(1));
+        }
+
+        // The newest session must itself be refreshed (or moved to the organization): continue from it, in its own flight.
+        return await RefreshAsync(next, organizationId, CancellationToken.None, depth + 1).ConfigureAwait(false);
+    }
+
+    private bool IsExpiring(AccessTokenClaims claims) =>
+        claims.ExpiresAt is not { } exp || exp - time.GetUtcNow() <= options.Value.RefreshBuffer;
+
+    private bool IsExpired(AccessTokenClaims claims) =>
+        claims.ExpiresAt is not { } exp || exp <= time.GetUtcNow();
+
+    private static TimeSpan? RetryAfterOf(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is WorkOSRateLimitException { RetryAfter: { } retryAfter })
+            {
+                return retryAfter;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "AuthKit session cookie rejected ({Reason}, {Length} chars); treating the request as anonymous.")]
+    private static partial void LogCookieRejected(ILogger logger, string reason, int length);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "A rotated AuthKit session could not be read back; ignoring it.")]
+    private static partial void LogSuccessorRejected(ILogger logger);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "AuthKit session refresh failed (final: {IsFinal}, {ErrorType}).")]
+    private static partial void LogRefreshFailed(ILogger logger, bool isFinal, string errorType);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Debug, Message = "AuthKit session refreshed at WorkOS (organization switch: {Switch}).")]
+    private static partial void LogRefreshed(ILogger logger, bool @switch);
+}
+
+/// <summary>The result of one refresh flight, shared by every caller that joined it.</summary>
+internal sealed record RefreshOutcome(Session? Session, string? SealedSession, bool CalledWorkOS, Exception? Error, bool IsFinal, TimeSpan? RetryAfter)
+{
+    /// <summary>True for the caller that ran the flight (it raises the events), false for callers that joined.</summary>
+    public bool IsOwner { get; init; } = true;
+
+    public static RefreshOutcome Succeeded(Session session, string sealedSession, bool calledWorkOS) => new(session, sealedSession, calledWorkOS, null, false, null);
+
+    public static RefreshOutcome Failed(Exception error, bool isFinal, TimeSpan? retryAfter) => new(null, null, false, error, isFinal, retryAfter);
+}
+
+/// <summary>Kinds of <see cref="SessionResolution"/>.</summary>
+internal enum SessionResolutionStatus
+{
+    /// <summary>No cookie.</summary>
+    NoSession,
+    /// <summary>Unreadable, oversized, tampered, or a rotated successor that did not check out: clear the cookie.</summary>
+    Invalid,
+    /// <summary>Signed out elsewhere: clear the cookie.</summary>
+    Ended,
+    /// <summary>WorkOS rejected the refresh: clear the cookie.</summary>
+    Rejected,
+    /// <summary>Signed in with the session as it was.</summary>
+    Authenticated,
+    /// <summary>Signed in with a newer session (refreshed or picked up from the relay): write <see cref="SessionResolution.SealedSession"/>.</summary>
+    Updated,
+    /// <summary>A refresh was needed and WorkOS failed transiently; see <see cref="SessionResolution.AccessTokenStillValid"/>.</summary>
+    Unavailable,
+}
+
+/// <summary>What <see cref="SessionResolver"/> concluded about a session.</summary>
+internal sealed class SessionResolution
+{
+    public static readonly SessionResolution NoSession = new() { Status = SessionResolutionStatus.NoSession, Auth = AuthResult.Anonymous };
+    public static readonly SessionResolution Invalid = new() { Status = SessionResolutionStatus.Invalid, Auth = AuthResult.Anonymous };
+    public static readonly SessionResolution Ended = new() { Status = SessionResolutionStatus.Ended, Auth = AuthResult.Anonymous };
+
+    public required SessionResolutionStatus Status { get; init; }
+
+    /// <summary>The session to use for this request (anonymous unless signed in).</summary>
+    public required AuthResult Auth { get; init; }
+
+    /// <summary>The session before a refresh or failure.</summary>
+    public AuthResult? Previous { get; init; }
+
+    /// <summary>The cookie value to write (<see cref="SessionResolutionStatus.Updated"/>).</summary>
+    public string? SealedSession { get; init; }
+
+    /// <summary>Whether WorkOS was called (false for a relay pickup).</summary>
+    public bool CalledWorkOS { get; init; }
+
+    /// <summary>Whether this caller ran the refresh (and so raises the refresh events).</summary>
+    public bool IsOwner { get; init; }
+
+    public Exception? Error { get; init; }
+
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>For <see cref="SessionResolutionStatus.Unavailable"/>: the current access token is still valid, so the user stays signed in.</summary>
+    public bool AccessTokenStillValid { get; init; }
+
+    /// <summary>Whether the cookie should be cleared.</summary>
+    public bool ClearCookie => Status is SessionResolutionStatus.Invalid or SessionResolutionStatus.Ended or SessionResolutionStatus.Rejected;
+
+    /// <summary>Whether the user is signed in for this request.</summary>
+    public bool IsSignedIn => Auth.IsAuthenticated;
+
+    public static SessionResolution Authenticated(AuthResult auth) => new() { Status = SessionResolutionStatus.Authenticated, Auth = auth };
+
+    public static SessionResolution Updated(AuthResult auth, AuthResult previous, string sealedSession, bool calledWorkOS, bool isOwner) =>
+        new() { Status = SessionResolutionStatus.Updated, Auth = auth, Previous = previous, SealedSession = sealedSession, CalledWorkOS = calledWorkOS, IsOwner = isOwner };
+
+    public static SessionResolution Rejected(AuthResult previous, Exception error, bool isOwner) =>
+        new() { Status = SessionResolutionStatus.Rejected, Auth = AuthResult.Anonymous, Previous = previous, Error = error, IsOwner = isOwner };
+
+    public static SessionResolution Unavailable(AuthResult previous, Exception error, TimeSpan retryAfter, bool stillValid, bool isOwner) =>
+        new()
+        {
+            Status = SessionResolutionStatus.Unavailable,
+            Auth = stillValid ? previous : AuthResult.Anonymous,
+            Previous = previous,
+            Error = error,
+            RetryAfter = retryAfter,
+            AccessTokenStillValid = stillValid,
+            IsOwner = isOwner,
+        };
+}

@@ -1,0 +1,230 @@
+using System.Text.Json;
+using AuthKit.Session;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.JSInterop;
+
+namespace AuthKit.Blazor.Tests.Circuits;
+
+/// <summary>Builds authenticated <see cref="AuthResult"/>s with chosen expiry, organization and impersonation.</summary>
+internal static class TestAuth
+{
+    public static readonly DateTimeOffset Start = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
+
+    public static AuthResult Create(
+        DateTimeOffset issuedAt,
+        TimeSpan lifetime,
+        string userId = "user_alice",
+        string email = "alice@example.com",
+        string sessionId = "session_1",
+        string? organizationId = "org_acme",
+        string? role = "admin",
+        string[]? permissions = null,
+        Impersonator? impersonator = null,
+        string? tokenSuffix = null)
+    {
+        var payload = new Dictionary<string, object?>
+        {
+            ["sub"] = userId,
+            ["sid"] = sessionId,
+            ["iat"] = issuedAt.ToUnixTimeSeconds(),
+            ["exp"] = (issuedAt + lifetime).ToUnixTimeSeconds(),
+            ["org_id"] = organizationId,
+            ["role"] = role,
+            ["permissions"] = permissions ?? ["posts:write"],
+        };
+        var claims = new AccessTokenClaims(JsonSerializer.SerializeToElement(payload));
+        var suffix = tokenSuffix ?? $"{organizationId}-{issuedAt.ToUnixTimeSeconds()}";
+        var session = new AuthKit.Session.Session
+        {
+            AccessToken = $"access-{userId}-{suffix}",
+            RefreshToken = $"refresh-{userId}-{suffix}",
+            User = new WorkOSUser { Id = userId, Email = email, FirstName = "Alice", LastName = "Example" },
+            Impersonator = impersonator,
+        };
+        return AuthResult.FromSession(session, claims);
+    }
+
+    public static AuthKitAuthenticationState State(AuthResult auth) => new(auth);
+}
+
+/// <summary>A scriptable <see cref="IAuthKitSessionCoordinator"/> that records its calls.</summary>
+internal sealed class FakeSessionCoordinator : IAuthKitSessionCoordinator
+{
+    private readonly Queue<Func<AuthResult, Task<RevalidationResult>>> _script = new();
+
+    public List<(AuthResult Current, bool Force)> RevalidateCalls { get; } = [];
+
+    public List<(AuthResult Current, string OrganizationId)> SwitchCalls { get; } = [];
+
+    /// <summary>Answer used when the script is empty: unchanged.</summary>
+    public Func<AuthResult, Task<RevalidationResult>> Default { get; set; } = current => Task.FromResult(RevalidationResult.Unchanged(current));
+
+    public Func<AuthResult, string, Task<RevalidationResult>> OnSwitch { get; set; } =
+        (current, _) => Task.FromResult(RevalidationResult.Unchanged(current));
+
+    public void Enqueue(Func<AuthResult, RevalidationResult> answer) => _script.Enqueue(current => Task.FromResult(answer(current)));
+
+    public void Enqueue(Func<AuthResult, Task<RevalidationResult>> answer) => _script.Enqueue(answer);
+
+    private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
+
+    /// <summary>Completes once <paramref name="count"/> revalidation calls arrived (calls start on the thread pool).</summary>
+    public Task WhenCalledAsync(int count)
+    {
+        lock (RevalidateCalls)
+        {
+            if (RevalidateCalls.Count >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, signal));
+            return signal.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    public Task<RevalidationResult> RevalidateAsync(AuthResult current, bool force, CancellationToken cancellationToken = default)
+    {
+        lock (RevalidateCalls)
+        {
+            RevalidateCalls.Add((current, force));
+            foreach (var waiter in _waiters.Where(w => w.Count <= RevalidateCalls.Count).ToList())
+            {
+                _waiters.Remove(waiter);
+                waiter.Signal.SetResult();
+            }
+        }
+
+        var answer = _script.TryDequeue(out var scripted) ? scripted : Default;
+        return answer(current);
+    }
+
+    public Task<RevalidationResult> SwitchOrganizationAsync(AuthResult current, string organizationId, CancellationToken cancellationToken = default)
+    {
+        SwitchCalls.Add((current, organizationId));
+        return OnSwitch(current, organizationId);
+    }
+
+    public ValueTask<bool> IsSessionEndedAsync(string sessionId, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
+}
+
+/// <summary>An <see cref="IJSRuntime"/> that records the module import and the <c>storeSession</c> calls.</summary>
+internal sealed class FakeJSRuntime : IJSRuntime
+{
+    public List<string> Imports { get; } = [];
+
+    public List<object?[]> StoreSessionCalls { get; } = [];
+
+    /// <summary>Status the module's storeSession returns.</summary>
+    public int Status { get; set; } = 204;
+
+    /// <summary>When set, every call throws it (e.g. a disconnected circuit).</summary>
+    public Exception? Failure { get; set; }
+
+    public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
+
+    public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args)
+    {
+        if (Failure is not null)
+        {
+            return ValueTask.FromException<TValue>(Failure);
+        }
+
+        if (identifier == "import")
+        {
+            lock (Imports)
+            {
+                Imports.Add((string)args![0]!);
+            }
+
+            return ValueTask.FromResult((TValue)(object)new Module(this));
+        }
+
+        throw new InvalidOperationException($"Unexpected JS call {identifier}.");
+    }
+
+    private sealed class Module(FakeJSRuntime owner) : IJSObjectReference
+    {
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => InvokeAsync<TValue>(identifier, CancellationToken.None, args);
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args)
+        {
+            if (owner.Failure is not null)
+            {
+                return ValueTask.FromException<TValue>(owner.Failure);
+            }
+
+            Assert.Equal(SessionCookieSync.StoreSessionFunction, identifier);
+            lock (owner.StoreSessionCalls)
+            {
+                owner.StoreSessionCalls.Add(args ?? []);
+            }
+
+            return ValueTask.FromResult((TValue)(object)owner.Status);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+internal sealed class TestNavigationManager : NavigationManager
+{
+    public TestNavigationManager(string baseUri = "http://localhost/", string uri = "http://localhost/account") => Initialize(baseUri, uri);
+
+    protected override void NavigateToCore(string uri, NavigationOptions options) => Uri = ToAbsoluteUri(uri).ToString();
+}
+
+/// <summary>Antiforgery for component tests (bUnit registers none).</summary>
+internal sealed class FakeAntiforgeryStateProvider : AntiforgeryStateProvider
+{
+    public const string Token = "test-antiforgery-token";
+
+    public override AntiforgeryRequestToken? GetAntiforgeryToken() => new(Token, "__RequestVerificationToken");
+}
+
+/// <summary>A provider wired to fakes and a fake clock.</summary>
+internal sealed class ProviderHarness : IDisposable
+{
+    public ProviderHarness(AuthKitBlazorOptions? options = null)
+    {
+        Options = Microsoft.Extensions.Options.Options.Create(options ?? new AuthKitBlazorOptions());
+        CookieSync = new SessionCookieSync(JS, Navigation, Options, Time, NullLogger<SessionCookieSync>.Instance);
+        Provider = new AuthKitAuthenticationStateProvider(Coordinator, CookieSync, Time, Options, NullLogger<AuthKitAuthenticationStateProvider>.Instance);
+        Provider.AuthenticationStateChanged += task => Changes.Add(task);
+    }
+
+    public FakeTimeProvider Time { get; } = new(TestAuth.Start);
+
+    public FakeSessionCoordinator Coordinator { get; } = new();
+
+    public FakeJSRuntime JS { get; } = new();
+
+    public TestNavigationManager Navigation { get; } = new();
+
+    public IOptions<AuthKitBlazorOptions> Options { get; }
+
+    public SessionCookieSync CookieSync { get; }
+
+    public AuthKitAuthenticationStateProvider Provider { get; }
+
+    public List<Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>> Changes { get; } = [];
+
+    /// <summary>Signs the circuit in the way the host does: with the principal the scheme handler built.</summary>
+    public AuthResult SignIn(TimeSpan? lifetime = null, string? organizationId = "org_acme")
+    {
+        var auth = TestAuth.Create(Time.GetUtcNow(), lifetime ?? TimeSpan.FromMinutes(5), organizationId: organizationId);
+        Provider.SetAuthenticationState(Task.FromResult<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>(
+            new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(AuthKitIdentity.CreatePrincipal(auth))));
+        Changes.Clear();
+        return auth;
+    }
+
+    public async Task<AuthKitAuthenticationState> CurrentAsync() => Assert.IsType<AuthKitAuthenticationState>(await Provider.GetAuthenticationStateAsync());
+
+    public void Dispose() => Provider.Dispose();
+}
