@@ -31,10 +31,12 @@ internal sealed class AccessTokenAuthenticationHandler(
 
         var token = header[BearerPrefix.Length..].Trim();
         var validation = await verifier.ValidateAsync(token, Context.RequestAborted);
-        if (!validation.IsValid || validation.Claims is not { } claims)
+        if (!validation.IsValid)
         {
-            return AuthenticateResult.Fail("The access token is not valid.");
+            return AuthenticateResult.Fail($"The access token was rejected: {validation.Failure}.");
         }
+
+        var claims = validation.Claims;
 
         var identity = new ClaimsIdentity(SchemeName, "sub", "role");
         AddIfPresent(identity, "sub", claims.Subject);

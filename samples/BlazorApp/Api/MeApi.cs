@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace BlazorApp.Api;
 
@@ -25,7 +26,7 @@ internal static class MeApi
     {
         var api = endpoints.MapGroup("/api")
             .RequireAuthorization(PolicyName)
-            .WithMetadata(new SkipStatusCodePagesAttribute());
+            .WithMetadata(SkipStatusCodePages.Instance);
         api.MapGet("/me", GetMe);
         return api;
     }
@@ -49,3 +50,9 @@ public sealed record MeResponse(
     IReadOnlyList<string> Permissions,
     string? TokenId,
     DateTimeOffset? AccessTokenExpiresAt);
+
+/// <summary>Endpoint metadata: API clients get bare status codes, not the app's re-executed status pages.</summary>
+internal sealed class SkipStatusCodePages : ISkipStatusCodePagesMetadata
+{
+    public static readonly SkipStatusCodePages Instance = new();
+}
