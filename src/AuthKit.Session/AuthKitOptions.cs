@@ -6,6 +6,9 @@ namespace AuthKit.Session;
 /// </summary>
 public sealed class AuthKitOptions
 {
+    /// <summary>The configuration section bound by default: <c>AuthKit</c> (keys <c>AuthKit:ClientId</c>, ...).</summary>
+    public const string SectionName = "AuthKit";
+
     /// <summary>The default session cookie name: <c>wos-session</c>.</summary>
     public const string DefaultCookieName = "wos-session";
 
@@ -50,4 +53,15 @@ public sealed class AuthKitOptions
 
     /// <summary>Expected access-token audience. Default none (not checked, as in the npm package).</summary>
     public string? TokenAudience { get; set; }
+
+    /// <summary>
+    /// Applies the <c>WORKOS_*</c> environment variables, which override values already set (as in the npm package).
+    /// Empty variables are ignored. Unparsable numbers and booleans are not applied; <see cref="AuthKitOptionsValidator"/>
+    /// reports them.
+    /// </summary>
+    /// <param name="getEnvironmentVariable">Reads a variable; for example <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
+    public void ApplyEnvironment(Func<string, string?> getEnvironmentVariable) => AuthKitEnvironment.Apply(this, getEnvironmentVariable);
+
+    /// <summary>Problems found while applying environment variables (values never include secrets).</summary>
+    internal List<string> EnvironmentErrors { get; } = [];
 }

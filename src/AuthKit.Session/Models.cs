@@ -83,7 +83,8 @@ public sealed class PkceState
     public string? CustomState { get; set; }
     /// <summary>The redirect URI used for this flow, when it differs from the configured one.</summary>
     public string? RedirectUri { get; set; }
-    /// <summary>Unix milliseconds when the state was sealed.</summary>
+    /// <summary>Unix milliseconds when the state was sealed (set by <see cref="ISessionEncryption.SealState"/>; required in the payload).</summary>
+    [JsonRequired]
     public long IssuedAt { get; set; }
 }
 

@@ -16,6 +16,7 @@ internal static class RequestPipeline
             var path = ctx.Request.Path.Value ?? "/";
             var method = ctx.Request.Method;
             var query = HttpBits.RedactQuery(ctx.Request.Query);
+            ctx.Response.Headers["X-Request-ID"] = Ids.New("req_");
             if (path.StartsWith("/_emulator", StringComparison.OrdinalIgnoreCase))
             {
                 await next(ctx);

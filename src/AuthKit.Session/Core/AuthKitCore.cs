@@ -1,0 +1,355 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AuthKit.Session;
+
+/// <summary>
+/// Framework-free session logic (port of the npm package's <c>AuthKitCore</c>): sealing, access-token verification,
+/// validate-and-refresh with a single-flight refresh per (refresh token, organization), callback state checks, and a
+/// bounded cache of verified session cookies. One instance per application (singleton).
+/// </summary>
+public sealed partial class AuthKitCore
+{
+    private static readonly TimeSpan MinRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
+    private readonly IOptions<AuthKitOptions> _options;
+    private readonly IWorkOSUserManagement _workOS;
+    private readonly ISessionEncryption _encryption;
+    private readonly IAccessTokenVerifier _verifier;
+    private readonly AuthKitCoreOptions _coreOptions;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<RefreshKey, RefreshEntry> _refreshes = new();
+    private readonly VerifiedSessionCache _cache;
+
+    /// <summary>Creates the core. <paramref name="options"/> is read on first use, so configuration may come later.</summary>
+    /// <param name="options">AuthKit options (cookie password, client id...).</param>
+    /// <param name="workOS">The WorkOS client.</param>
+    /// <param name="encryption">Session and PKCE-state sealing.</param>
+    /// <param name="verifier">Access-token verification.</param>
+    /// <param name="coreOptions">Refresh sharing and cache tuning.</param>
+    /// <param name="timeProvider">Clock for expiry, the 429 back-off and cache expiry.</param>
+    /// <param name="logger">Logger. Default none.</param>
+    public AuthKitCore(
+        IOptions<AuthKitOptions> options,
+        IWorkOSUserManagement workOS,
+        ISessionEncryption encryption,
+        IAccessTokenVerifier verifier,
+        IOptions<AuthKitCoreOptions> coreOptions,
+        TimeProvider timeProvider,
+        ILogger<AuthKitCore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(workOS);
+        ArgumentNullException.ThrowIfNull(encryption);
+        ArgumentNullException.ThrowIfNull(verifier);
+        ArgumentNullException.ThrowIfNull(coreOptions);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _options = options;
+        _workOS = workOS;
+        _encryption = encryption;
+        _verifier = verifier;
+        _coreOptions = coreOptions.Value;
+        _timeProvider = timeProvider;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _cache = new VerifiedSessionCache(_coreOptions.VerifiedSessionCacheSize, _coreOptions.ClockSkew);
+    }
+
+    /// <summary>The WorkOS client this core uses.</summary>
+    public IWorkOSUserManagement WorkOS => _workOS;
+
+    /// <summary>The time provider this core uses.</summary>
+    public TimeProvider TimeProvider => _timeProvider;
+
+    internal VerifiedSessionCache Cache => _cache;
+
+    internal int PendingRefreshCount => _refreshes.Count;
+
+    private string CookiePassword => _options.Value.CookiePassword is { Length: > 0 } password
+        ? password
+        : throw new InvalidOperationException("AuthKit is not configured: set AuthKit:CookiePassword (environment variable WORKOS_COOKIE_PASSWORD).");
+
+    /// <summary>Seals a session for the cookie (no expiry, as the npm package does).</summary>
+    public string EncryptSession(Session session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return _encryption.SealSession(session, CookiePassword);
+    }
+
+    /// <summary>Unseals a session cookie. Throws an <see cref="AuthKitException"/> when it is tampered, malformed or sealed with another password.</summary>
+    public Session DecryptSession(string sealedSession)
+    {
+        ArgumentNullException.ThrowIfNull(sealedSession);
+        return _encryption.UnsealSession(sealedSession, CookiePassword);
+    }
+
+    /// <summary>Whether the access token verifies (signature, RS256, lifetime).</summary>
+    public async ValueTask<bool> VerifyTokenAsync(string accessToken, CancellationToken cancellationToken = default) =>
+        (await _verifier.ValidateAsync(accessToken, cancellationToken).ConfigureAwait(false)).IsValid;
+
+    /// <summary>
+    /// Checks the callback's <c>state</c> against the verifier cookie (constant-time byte comparison, before any
+    /// decryption) and unseals it.
+    /// </summary>
+    /// <exception cref="OAuthStateMismatchException">The state is missing or differs from the cookie.</exception>
+    /// <exception cref="PkceCookieMissingException">The verifier cookie was not sent.</exception>
+    /// <exception cref="AuthKitException">The state is tampered, expired or malformed.</exception>
+    public PkceState VerifyCallbackState(string? stateFromUrl, string? cookieValue)
+    {
+        if (string.IsNullOrEmpty(stateFromUrl))
+        {
+            throw new OAuthStateMismatchException("The callback has no state parameter. Start the sign-in again.");
+        }
+
+        if (string.IsNullOrEmpty(cookieValue))
+        {
+            throw new PkceCookieMissingException();
+        }
+
+        if (!Utf8FixedTimeEquals(stateFromUrl, cookieValue))
+        {
+            throw new OAuthStateMismatchException();
+        }
+
+        return _encryption.UnsealState(cookieValue, CookiePassword);
+    }
+
+    /// <summary>
+    /// Validates the session's access token; when it is invalid (expired, unknown key...) or <see cref="RefreshOptions.Force"/>
+    /// is set, refreshes it with the organization <see cref="RefreshOptions.OrganizationId"/>, else the token's <c>org_id</c>.
+    /// </summary>
+    /// <exception cref="TokenRefreshException">The refresh failed (<see cref="TokenRefreshException.IsFinal"/> tells a rejected refresh token from a transient error).</exception>
+    public async ValueTask<SessionValidationResult> ValidateAndRefreshAsync(Session session, RefreshOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var validation = await _verifier.ValidateAsync(session.AccessToken, cancellationToken).ConfigureAwait(false);
+        var force = options?.Force ?? false;
+        if (validation.IsValid && !force)
+        {
+            return new SessionValidationResult(session, validation.Claims, refreshed: false);
+        }
+
+        // Organization: explicit > the current token's org_id. The token comes from the sealed cookie, so its claims
+        // are trustworthy even when it has expired.
+        var organizationId = options?.OrganizationId;
+        if (string.IsNullOrEmpty(organizationId))
+        {
+            organizationId = validation.Claims?.OrganizationId
+                ?? (AccessTokens.TryParseUnverified(session.AccessToken, out var expired) ? expired.OrganizationId : null);
+        }
+
+        Log.Refreshing(_logger, force ? "forced" : validation.Failure.ToString(), organizationId is not null);
+        return await RefreshAsync(session, organizationId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Refreshes the session. Single flight per (refresh token, organization): concurrent callers share one WorkOS call
+    /// and its result, and callers arriving shortly after it finished (<see cref="AuthKitCoreOptions.RefreshResultGracePeriod"/>)
+    /// get the same successor instead of spending the used token. After a 429 it waits <c>Retry-After</c> (clamped to 1..10 s)
+    /// and retries once. Cancelling <paramref name="cancellationToken"/> abandons the wait, not the shared refresh.
+    /// </summary>
+    /// <exception cref="TokenRefreshException">The refresh failed.</exception>
+    public Task<SessionValidationResult> RefreshAsync(Session session, string? organizationId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var key = new RefreshKey(session.RefreshToken, organizationId ?? string.Empty);
+        while (true)
+        {
+            if (_refreshes.TryGetValue(key, out var existing))
+            {
+                Log.RefreshJoined(_logger);
+                return existing.Task.WaitAsync(cancellationToken);
+            }
+
+            if (_refreshes.Count >= _coreOptions.MaxRefreshEntries)
+            {
+                SweepCompletedRefreshes();
+            }
+
+            var entry = new RefreshEntry();
+            if (_refreshes.TryAdd(key, entry))
+            {
+                _ = RunRefreshAsync(session, string.IsNullOrEmpty(organizationId) ? null : organizationId, key, entry);
+                return entry.Task.WaitAsync(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The per-request path: unseals the cookie and validates/refreshes it, serving cookies verified before from a
+    /// bounded cache while their access token is valid.
+    /// </summary>
+    /// <exception cref="AuthKitException">The cookie cannot be unsealed, or the refresh failed (<see cref="TokenRefreshException"/>).</exception>
+    public async ValueTask<SealedSessionValidation> ValidateSealedSessionAsync(string sealedSession, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sealedSession);
+        if (_cache.TryGet(sealedSession, _timeProvider.GetUtcNow(), out var cached))
+        {
+            return cached;
+        }
+
+        var session = DecryptSession(sealedSession);
+        var result = await ValidateAndRefreshAsync(session, null, cancellationToken).ConfigureAwait(false);
+        var auth = result.ToAuthResult();
+        if (!result.Refreshed)
+        {
+            _cache.Set(sealedSession, auth);
+            return new SealedSessionValidation(auth, refreshed: false, sealedSession: null);
+        }
+
+        _cache.Remove(sealedSession);
+        return new SealedSessionValidation(auth, refreshed: true, EncryptSession(result.Session));
+    }
+
+    /// <summary>Forgets cached verifications of a session (call when it ends: sign-out, revocation).</summary>
+    public void InvalidateSession(string sessionId)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        _cache.RemoveSession(sessionId);
+    }
+
+    private async Task RunRefreshAsync(Session session, string? organizationId, RefreshKey key, RefreshEntry entry)
+    {
+        var userId = session.User?.Id;
+        var sessionId = AccessTokens.TryParseUnverified(session.AccessToken, out var old) ? old.SessionId : null;
+        try
+        {
+            await Task.Yield(); // Never run the WorkOS call inline in the first caller's frame.
+            var result = await RefreshWithRetryAsync(session, organizationId, userId, sessionId).ConfigureAwait(false);
+            if (sessionId is not null)
+            {
+                _cache.RemoveSession(sessionId);
+            }
+
+            Log.Refreshed(_logger, userId, sessionId);
+            // Forget (or schedule forgetting) before completing, so a caller that awaited this flight and retries
+            // never rejoins a finished transient failure.
+            ScheduleRemoval(key, entry, keepForGracePeriod: true);
+            entry.Source.TrySetResult(result);
+        }
+        catch (TokenRefreshException e)
+        {
+            Log.RefreshFailed(_logger, userId, sessionId, e.IsFinal, e.InnerException?.GetType().Name);
+            // A rejected token stays rejected: share that for the grace period too. Transient errors may be retried now.
+            ScheduleRemoval(key, entry, keepForGracePeriod: e.IsFinal);
+            entry.Source.TrySetException(e);
+        }
+        catch (Exception e)
+        {
+            ScheduleRemoval(key, entry, keepForGracePeriod: false);
+            entry.Source.TrySetException(new TokenRefreshException("Failed to refresh the session.", userId, sessionId, e));
+        }
+    }
+
+    private async Task<SessionValidationResult> RefreshWithRetryAsync(Session session, string? organizationId, string? userId, string? sessionId)
+    {
+        try
+        {
+            return await AttemptRefreshAsync(session, organizationId).ConfigureAwait(false);
+        }
+        catch (WorkOSRateLimitException rateLimited)
+        {
+            var delay = rateLimited.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero
+                ? TimeSpan.FromTicks(Math.Clamp(retryAfter.Ticks, MinRetryDelay.Ticks, MaxRetryDelay.Ticks))
+                : MinRetryDelay;
+            Log.RateLimited(_logger, delay.TotalSeconds);
+            await Task.Delay(delay, _timeProvider).ConfigureAwait(false);
+            try
+            {
+                return await AttemptRefreshAsync(session, organizationId).ConfigureAwait(false);
+            }
+            catch (Exception retryError)
+            {
+                throw new TokenRefreshException("Failed to refresh the session after a rate-limit retry.", userId, sessionId, retryError);
+            }
+        }
+        catch (Exception error)
+        {
+            throw new TokenRefreshException("Failed to refresh the session.", userId, sessionId, error);
+        }
+    }
+
+    private async Task<SessionValidationResult> AttemptRefreshAsync(Session session, string? organizationId)
+    {
+        var response = await _workOS.AuthenticateWithRefreshTokenAsync(session.RefreshToken, organizationId, CancellationToken.None).ConfigureAwait(false);
+        var refreshed = new Session
+        {
+            AccessToken = response.AccessToken,
+            RefreshToken = response.RefreshToken,
+            User = response.User,
+            Impersonator = response.Impersonator,
+        };
+        return new SessionValidationResult(refreshed, AccessTokens.ParseUnverified(response.AccessToken), refreshed: true);
+    }
+
+    private void ScheduleRemoval(RefreshKey key, RefreshEntry entry, bool keepForGracePeriod)
+    {
+        var grace = _coreOptions.RefreshResultGracePeriod;
+        if (!keepForGracePeriod || grace <= TimeSpan.Zero)
+        {
+            _refreshes.TryRemove(KeyValuePair.Create(key, entry));
+            return;
+        }
+
+        entry.Timer = _timeProvider.CreateTimer(
+            static state =>
+            {
+                var (self, key, entry) = ((AuthKitCore, RefreshKey, RefreshEntry))state!;
+                self._refreshes.TryRemove(KeyValuePair.Create(key, entry));
+                entry.Timer?.Dispose();
+            },
+            (this, key, entry),
+            grace,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private void SweepCompletedRefreshes()
+    {
+        foreach (var (key, entry) in _refreshes)
+        {
+            if (entry.Task.IsCompleted && _refreshes.TryRemove(KeyValuePair.Create(key, entry)))
+            {
+                entry.Timer?.Dispose();
+            }
+        }
+    }
+
+    private static bool Utf8FixedTimeEquals(string a, string b)
+    {
+        var left = Encoding.UTF8.GetBytes(a);
+        var right = Encoding.UTF8.GetBytes(b);
+        return CryptographicOperations.FixedTimeEquals(left, right);
+    }
+
+    private readonly record struct RefreshKey(string RefreshToken, string OrganizationId);
+
+    private sealed class RefreshEntry
+    {
+        public TaskCompletionSource<SessionValidationResult> Source { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task<SessionValidationResult> Task => Source.Task;
+        public ITimer? Timer { get; set; }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3301, Level = LogLevel.Debug, Message = "Refreshing session tokens (reason: {Reason}, organization scoped: {OrganizationScoped}).")]
+        public static partial void Refreshing(ILogger logger, string reason, bool organizationScoped);
+
+        [LoggerMessage(EventId = 3302, Level = LogLevel.Debug, Message = "Joined an in-flight refresh of the same session.")]
+        public static partial void RefreshJoined(ILogger logger);
+
+        [LoggerMessage(EventId = 3303, Level = LogLevel.Information, Message = "Refreshed session {SessionId} of user {UserId}.")]
+        public static partial void Refreshed(ILogger logger, string? userId, string? sessionId);
+
+        [LoggerMessage(EventId = 3304, Level = LogLevel.Warning, Message = "Refreshing session {SessionId} of user {UserId} failed (final: {IsFinal}, cause: {Cause}).")]
+        public static partial void RefreshFailed(ILogger logger, string? userId, string? sessionId, bool isFinal, string? cause);
+
+        [LoggerMessage(EventId = 3305, Level = LogLevel.Warning, Message = "WorkOS rate-limited a refresh; retrying once in {DelaySeconds:0.#} s.")]
+        public static partial void RateLimited(ILogger logger, double delaySeconds);
+    }
+}

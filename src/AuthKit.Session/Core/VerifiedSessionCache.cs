@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace AuthKit.Session;
+
+/// <summary>
+/// A bounded cache of session cookies already unsealed and verified, keyed by a SHA-256 of the full cookie value
+/// (so huge cookie strings are not kept as keys). A hit is served only while the access token is unexpired; the
+/// expiry is checked on every look-up. Entries are evicted on sign-out and refresh of their session, and when the
+/// cache is full (expired entries first, then arbitrary ones).
+/// </summary>
+internal sealed class VerifiedSessionCache
+{
+    private readonly ConcurrentDictionary<CookieHash, Entry> _entries = new();
+    private readonly int _capacity;
+    private readonly TimeSpan _clockSkew;
+    private int _count;
+
+    public VerifiedSessionCache(int capacity, TimeSpan clockSkew)
+    {
+        _capacity = Math.Max(0, capacity);
+        _clockSkew = clockSkew;
+    }
+
+    public bool Enabled => _capacity > 0;
+
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Returns the cached result when the cookie was verified before and its access token has not expired.</summary>
+    public bool TryGet(string sealedSession, DateTimeOffset now, out SealedSessionValidation validation)
+    {
+        if (_capacity > 0)
+        {
+            var key = CookieHash.Of(sealedSession);
+            if (_entries.TryGetValue(key, out var entry))
+            {
+                if (now < entry.ExpiresAt)
+                {
+                    validation = entry.Validation;
+                    return true;
+                }
+
+                Remove(key, entry);
+            }
+        }
+
+        validation = null!;
+        return false;
+    }
+
+    /// <summary>Remembers a verified session until its access token expires.</summary>
+    public void Set(string sealedSession, AuthResult auth)
+    {
+        if (_capacity == 0 || !auth.IsAuthenticated || auth.Claims.ExpiresAt is not { } expiresAt)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _count) >= _capacity)
+        {
+            Trim(DateTimeOffset.MinValue);
+        }
+
+        var entry = new Entry(auth, expiresAt + _clockSkew);
+        var key = CookieHash.Of(sealedSession);
+        _entries.AddOrUpdate(key, static (_, state) => { Interlocked.Increment(ref state.Self._count); return state.Entry; },
+            static (_, _, state) => state.Entry, (Self: this, Entry: entry));
+    }
+
+    /// <summary>Forgets one cookie.</summary>
+    public void Remove(string sealedSession)
+    {
+        var key = CookieHash.Of(sealedSession);
+        if (_entries.TryRemove(key, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    /// <summary>Forgets every cookie of a session (sign-out, refresh).</summary>
+    public void RemoveSession(string sessionId)
+    {
+        if (_capacity == 0 || Volatile.Read(ref _count) == 0)
+        {
+            return;
+        }
+
+        foreach (var (key, entry) in _entries)
+        {
+            if (string.Equals(entry.Auth.SessionId, sessionId, StringComparison.Ordinal))
+            {
+                Remove(key, entry);
+            }
+        }
+    }
+
+    /// <summary>Removes expired entries; if still at capacity, drops about a tenth of the rest.</summary>
+    internal void Trim(DateTimeOffset now)
+    {
+        foreach (var (key, entry) in _entries)
+        {
+            if (entry.ExpiresAt <= now)
+            {
+                Remove(key, entry);
+            }
+        }
+
+        var excess = Volatile.Read(ref _count) - (_capacity - Math.Max(1, _capacity / 10));
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        foreach (var (key, entry) in _entries)
+        {
+            if (excess-- <= 0)
+            {
+                break;
+            }
+
+            Remove(key, entry);
+        }
+    }
+
+    private void Remove(CookieHash key, Entry entry)
+    {
+        if (_entries.TryRemove(KeyValuePair.Create(key, entry)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    private sealed class Entry(AuthResult auth, DateTimeOffset expiresAt)
+    {
+        public SealedSessionValidation Validation { get; } = new(auth, refreshed: false, sealedSession: null);
+        public AuthResult Auth => Validation.Auth;
+        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+    }
+
+    /// <summary>SHA-256 of the cookie's UTF-16 code units, stored inline (no allocation per look-up).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal readonly record struct CookieHash(ulong A, ulong B, ulong C, ulong D)
+    {
+        public static CookieHash Of(string value)
+        {
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(MemoryMarshal.AsBytes(value.AsSpan()), digest);
+            var words = MemoryMarshal.Cast<byte, ulong>(digest);
+            return new CookieHash(words[0], words[1], words[2], words[3]);
+        }
+
+        public override int GetHashCode() => (int)A;
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Options;
+
+namespace AuthKit.Session;
+
+/// <summary>Options produced by a factory on first use (the npm package's lazy configuration).</summary>
+internal sealed class LazyAuthKitOptions(Func<AuthKitOptions> factory) : IOptions<AuthKitOptions>
+{
+    private readonly Lazy<AuthKitOptions> _value = new(() => Resolve(factory), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public AuthKitOptions Value => _value.Value;
+
+    private static AuthKitOptions Resolve(Func<AuthKitOptions> factory)
+    {
+        var options = factory() ?? throw new InvalidOperationException("The AuthKit options factory returned null.");
+        return options;
+    }
+}
+
+/// <summary>An <see cref="IHttpClientFactory"/> over one shared handler (stand-alone use without DI).</summary>
+internal sealed class SingleHandlerHttpClientFactory(HttpMessageHandler handler) : IHttpClientFactory
+{
+    public HttpClient CreateClient(string name) => new(handler, disposeHandler: false) { Timeout = TimeSpan.FromSeconds(30) };
+}
