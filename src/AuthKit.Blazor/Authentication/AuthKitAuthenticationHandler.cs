@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using AuthKit.Session;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -78,7 +79,7 @@ internal sealed partial class AuthKitAuthenticationHandler(
         }
 
         var signIn = Request.PathBase + blazorOptions.Value.SignInPath;
-        var location = QueryHelpers.AddQueryString(signIn, "returnPathname", ReturnPaths.Sanitize(returnPath));
+        var location = QueryHelpers.AddQueryString(signIn, "returnPathname", ReturnPath.Sanitize(returnPath));
         Response.Redirect(location);
         return Task.CompletedTask;
     }

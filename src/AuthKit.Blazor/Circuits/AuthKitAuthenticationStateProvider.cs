@@ -458,21 +458,21 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
         _lifetime.Dispose();
     }
 
-    [LoggerMessage(EventId = 5200, Level = LogLevel.Debug, Message = "Circuit session refreshed; the authentication state now carries the new session.")]
+    [LoggerMessage(EventId = 5600, Level = LogLevel.Debug, Message = "Circuit session refreshed; the authentication state now carries the new session.")]
     private static partial void LogRefreshed(ILogger logger);
 
-    [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "Circuit session ended ({Reason}); the circuit is now anonymous.")]
+    [LoggerMessage(EventId = 5601, Level = LogLevel.Information, Message = "Circuit session ended ({Reason}); the circuit is now anonymous.")]
     private static partial void LogSignedOut(ILogger logger, SignOutReason reason);
 
-    [LoggerMessage(EventId = 5202, Level = LogLevel.Warning, Message = "Circuit session could not be refreshed (transient); the access token is still valid, retrying in {RetryAfter}.")]
+    [LoggerMessage(EventId = 5602, Level = LogLevel.Warning, Message = "Circuit session could not be refreshed (transient); the access token is still valid, retrying in {RetryAfter}.")]
     private static partial void LogTransientKept(ILogger logger, TimeSpan retryAfter);
 
-    [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "Circuit session could not be refreshed (transient) and its access token expired; showing signed out, retrying in {RetryAfter}.")]
+    [LoggerMessage(EventId = 5603, Level = LogLevel.Warning, Message = "Circuit session could not be refreshed (transient) and its access token expired; showing signed out, retrying in {RetryAfter}.")]
     private static partial void LogTransientExpired(ILogger logger, TimeSpan retryAfter);
 
-    [LoggerMessage(EventId = 5204, Level = LogLevel.Error, Message = "The session coordinator failed unexpectedly; treating it as a transient failure.")]
+    [LoggerMessage(EventId = 5604, Level = LogLevel.Error, Message = "The session coordinator failed unexpectedly; treating it as a transient failure.")]
     private static partial void LogCoordinatorFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 5205, Level = LogLevel.Debug, Message = "Could not ask the browser to store the refreshed session; the next request picks it up from the relay.")]
+    [LoggerMessage(EventId = 5605, Level = LogLevel.Debug, Message = "Could not ask the browser to store the refreshed session; the next request picks it up from the relay.")]
     private static partial void LogCookieWriteFailed(ILogger logger, Exception exception);
 }

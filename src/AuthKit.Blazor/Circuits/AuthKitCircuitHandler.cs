@@ -252,12 +252,12 @@ internal sealed partial class AuthKitCircuitHandler : CircuitHandler, IDisposabl
         }
     }
 
-    [LoggerMessage(EventId = 5220, Level = LogLevel.Trace, Message = "Next circuit session check in {Delay}.")]
+    [LoggerMessage(EventId = 5620, Level = LogLevel.Trace, Message = "Next circuit session check in {Delay}.")]
     private static partial void LogScheduled(ILogger logger, TimeSpan delay);
 
-    [LoggerMessage(EventId = 5221, Level = LogLevel.Debug, Message = "Circuit reconnected; checking its session now.")]
+    [LoggerMessage(EventId = 5621, Level = LogLevel.Debug, Message = "Circuit reconnected; checking its session now.")]
     private static partial void LogReconnected(ILogger logger);
 
-    [LoggerMessage(EventId = 5222, Level = LogLevel.Error, Message = "Circuit session check failed unexpectedly; the circuit keeps running and will check again.")]
+    [LoggerMessage(EventId = 5622, Level = LogLevel.Error, Message = "Circuit session check failed unexpectedly; the circuit keeps running and will check again.")]
     private static partial void LogRunFailed(ILogger logger, Exception exception);
 }

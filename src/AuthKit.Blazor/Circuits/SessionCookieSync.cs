@@ -1,5 +1,6 @@
 using AuthKit.Blazor.Components;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
@@ -11,12 +12,15 @@ namespace AuthKit.Blazor;
 /// HttpOnly cookie receives the session the circuit rotated to (the endpoint reads it from the relay). A circuit has
 /// no HTTP response of its own; this is how its refreshes reach the cookie.
 /// </summary>
+/// <remarks>
+/// The JS runtime and navigation manager are resolved when needed, so resolving the state provider in a plain HTTP
+/// request scope (an API endpoint asking for an access token) works without Razor component services.
+/// </remarks>
 internal sealed partial class SessionCookieSync(
-    IJSRuntime jsRuntime,
-    NavigationManager navigation,
+    IServiceProvider services,
     IOptions<AuthKitBlazorOptions> options,
     TimeProvider timeProvider,
-    ILogger<SessionCookieSync> logger) : IAsyncDisposable
+    ILogger<SessionCookieSync> logger)
 {
     /// <summary>The static web asset path of the module.</summary>
     internal const string ModulePath = "./_content/AuthKit.Blazor/authkit.js";
@@ -25,6 +29,7 @@ internal sealed partial class SessionCookieSync(
     internal const string StoreSessionFunction = "storeSession";
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    // Imported once per circuit. Not disposed: it lives exactly as long as the circuit's JS runtime.
     private IJSObjectReference? _module;
 
     /// <summary>Returns true when the endpoint answered 2xx; false when the browser is unreachable or the call failed.</summary>
@@ -34,6 +39,14 @@ internal sealed partial class SessionCookieSync(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
+            var jsRuntime = services.GetService<IJSRuntime>();
+            var navigation = services.GetService<NavigationManager>();
+            if (jsRuntime is null || navigation is null)
+            {
+                LogUnreachable(logger, "NoJSRuntime");
+                return false;
+            }
+
             var url = AuthKitLinks.Endpoint(navigation, options.Value.SessionPath);
             _module ??= await jsRuntime.InvokeAsync<IJSObjectReference>("import", linked.Token, ModulePath).ConfigureAwait(false);
             var status = await _module.InvokeAsync<int>(StoreSessionFunction, linked.Token, url, AuthKitDefaults.SessionRequestHeader).ConfigureAwait(false);
@@ -54,28 +67,12 @@ internal sealed partial class SessionCookieSync(
         }
     }
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (_module is { } module)
-        {
-            _module = null;
-            try
-            {
-                await module.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (JSDisconnectedException)
-            {
-            }
-        }
-    }
-
-    [LoggerMessage(EventId = 5210, Level = LogLevel.Debug, Message = "The browser stored the circuit's refreshed session in the cookie (HTTP {Status}).")]
+    [LoggerMessage(EventId = 5610, Level = LogLevel.Debug, Message = "The browser stored the circuit's refreshed session in the cookie (HTTP {Status}).")]
     private static partial void LogStored(ILogger logger, int status);
 
-    [LoggerMessage(EventId = 5211, Level = LogLevel.Warning, Message = "The session endpoint answered HTTP {Status} to the circuit's cookie update; the relay keeps the session for the next request.")]
+    [LoggerMessage(EventId = 5611, Level = LogLevel.Warning, Message = "The session endpoint answered HTTP {Status} to the circuit's cookie update; the relay keeps the session for the next request.")]
     private static partial void LogRejected(ILogger logger, int status);
 
-    [LoggerMessage(EventId = 5212, Level = LogLevel.Debug, Message = "The browser could not be asked to store the refreshed session ({ErrorType}); the relay keeps it for the next request.")]
+    [LoggerMessage(EventId = 5612, Level = LogLevel.Debug, Message = "The browser could not be asked to store the refreshed session ({ErrorType}); the relay keeps it for the next request.")]
     private static partial void LogUnreachable(ILogger logger, string errorType);
 }

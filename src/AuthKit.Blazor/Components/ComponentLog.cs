@@ -2,12 +2,12 @@ using Microsoft.Extensions.Logging;
 
 namespace AuthKit.Blazor.Components;
 
-/// <summary>Log messages of the components (EventIds 5300–5319).</summary>
+/// <summary>Log messages of the components (EventIds 5700–5719).</summary>
 internal static partial class ComponentLog
 {
-    [LoggerMessage(EventId = 5300, Level = LogLevel.Warning, Message = "Could not list the user's organization memberships; the organization switcher shows an error.")]
+    [LoggerMessage(EventId = 5700, Level = LogLevel.Warning, Message = "Could not list the user's organization memberships; the organization switcher shows an error.")]
     public static partial void OrganizationsLoadFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 5301, Level = LogLevel.Debug, Message = "Could not read an organization's name; showing its id.")]
+    [LoggerMessage(EventId = 5701, Level = LogLevel.Debug, Message = "Could not read an organization's name; showing its id.")]
     public static partial void OrganizationNameLoadFailed(ILogger logger, Exception exception);
 }

@@ -131,14 +131,21 @@ public static class AuthKitServiceCollectionExtensions
             services.Configure(configure);
         }
 
-        // TODO(core): services.AddAuthKitSession() + backend over AuthKitCore once the session core lands.
+        // Session core pieces (TryAdd: the core's own registration, or the app's, wins).
+        services.AddOptions<AuthKitCoreOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISessionEncryption>(sp => new SessionEncryption(sp.GetRequiredService<TimeProvider>()));
+        services.AddHttpClient(AuthKitSessionServiceCollectionExtensions.HttpClientName);
+        if (!services.Any(d => d.ServiceType == typeof(IWorkOSUserManagement)))
+        {
+            services.AddHttpClient<IWorkOSUserManagement, WorkOSUserManagementClient>(AuthKitSessionServiceCollectionExtensions.HttpClientName);
+        }
+
+        services.TryAddSingleton<IAccessTokenVerifier, JwksAccessTokenVerifier>();
+        services.TryAddSingleton<IAuthKitSessionBackend, CoreSessionBackend>();
     }
 
-    private static void AddCircuitServices(IServiceCollection services)
-    {
-        // The circuit's AuthenticationStateProvider, CircuitHandler and browser cookie sync (Circuits/).
-        services.AddAuthKitCircuit();
-    }
+    private static void AddCircuitServices(IServiceCollection services) => services.AddAuthKitCircuit();
 
     private sealed class AuthKitBuilder(IServiceCollection services) : IAuthKitBuilder
     {

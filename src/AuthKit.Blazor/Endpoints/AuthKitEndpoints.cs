@@ -43,7 +43,7 @@ internal static partial class AuthKitEndpoints
         var cookies = services.GetRequiredService<HttpSessionCookies>();
         var relay = services.GetRequiredService<SessionRelay>();
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-        var returnPath = ReturnPaths.Sanitize(form["returnTo"].ToString() is { Length: > 0 } r ? r : null, options.SignedOutReturnPath);
+        var returnPath = ReturnPath.Sanitize(form["returnTo"].ToString() is { Length: > 0 } r ? r : null, options.SignedOutReturnPath);
 
         // The user from the scheme, or (e.g. WorkOS down while the token expired) the session id in the cookie itself.
         var auth = (await context.AuthenticateAsync(AuthKitDefaults.AuthenticationScheme).ConfigureAwait(false)).Principal.GetAuthResult();
@@ -84,7 +84,7 @@ internal static partial class AuthKitEndpoints
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var organizationId = form["organizationId"].ToString();
-        var returnPath = ReturnPaths.Sanitize(form["returnPathname"].ToString() is { Length: > 0 } r ? r : null);
+        var returnPath = ReturnPath.Sanitize(form["returnPathname"].ToString() is { Length: > 0 } r ? r : null);
         if (string.IsNullOrWhiteSpace(organizationId) || organizationId.Length > 256)
         {
             return ErrorPage(StatusCodes.Status400BadRequest, "Organization switch failed", "The request did not name an organization.");

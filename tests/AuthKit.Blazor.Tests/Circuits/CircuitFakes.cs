@@ -2,6 +2,7 @@ using System.Text.Json;
 using AuthKit.Session;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -193,7 +194,11 @@ internal sealed class ProviderHarness : IDisposable
     public ProviderHarness(AuthKitBlazorOptions? options = null)
     {
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new AuthKitBlazorOptions());
-        CookieSync = new SessionCookieSync(JS, Navigation, Options, Time, NullLogger<SessionCookieSync>.Instance);
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddSingleton<IJSRuntime>(JS)
+            .AddSingleton<NavigationManager>(Navigation)
+            .BuildServiceProvider();
+        CookieSync = new SessionCookieSync(services, Options, Time, NullLogger<SessionCookieSync>.Instance);
         Provider = new AuthKitAuthenticationStateProvider(Coordinator, CookieSync, Time, Options, NullLogger<AuthKitAuthenticationStateProvider>.Instance);
         Provider.AuthenticationStateChanged += task => Changes.Add(task);
     }
