@@ -109,12 +109,25 @@ internal static partial class AuthKitEndpoints
             case SessionResolutionStatus.Ended:
                 cookies.ClearSession(context.Response);
                 return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = returnPath }, [AuthKitDefaults.AuthenticationScheme]);
-            case SessionResolutionStatus.Unavailable:
+            case SessionResolutionStatus.Unavailable when IsTransient(resolution.Error):
                 return ErrorPage(StatusCodes.Status503ServiceUnavailable, "Organization switch failed", "WorkOS could not be reached. You are still signed in; try again in a moment.");
             default:
                 LogSwitchRejected(Logger(context), resolution.Error?.GetType().Name ?? resolution.Status.ToString());
                 return ErrorPage(StatusCodes.Status400BadRequest, "Organization switch failed", "You could not be switched to that organization. Check that you are a member of it.");
         }
+    }
+
+    private static bool IsTransient(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is WorkOSApiException api)
+            {
+                return api.IsTransient;
+            }
+        }
+
+        return true;
     }
 
     // ---------------------------------------------------------------- session (called by the circuit)
