@@ -36,17 +36,66 @@ public sealed class SampleAppProcess : IAsyncDisposable
     /// <summary>Starts the sample and waits (bounded) until it answers HTTP requests.</summary>
     public static async Task<SampleAppProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken = default)
     {
+        var appPort = GetFreeLoopbackPort();
+        var emulatorPort = GetFreeLoopbackPort(except: appPort);
+        var baseUri = new Uri($"http://127.0.0.1:{appPort}/");
+        var emulatorUri = new Uri($"http://127.0.0.1:{emulatorPort}/");
+        var start = CreateStartInfo(baseUri, "Development", environment);
+        start.Environment["AuthKit__Emulator__Port"] = emulatorPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var app = new SampleAppProcess(new Process { StartInfo = start }, baseUri, emulatorUri);
+        app.Start();
+        try
+        {
+            await app.WaitUntilReadyAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return app;
+    }
+
+    /// <summary>Starts the sample in <paramref name="environmentName"/> and waits (bounded) for it to exit by itself.</summary>
+    /// <returns>The exit code and everything it wrote; a null exit code when it started serving or was still running at the deadline (it is then killed).</returns>
+    public static async Task<(int? ExitCode, string Output)> RunUntilExitAsync(string environmentName, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        var baseUri = new Uri($"http://127.0.0.1:{GetFreeLoopbackPort()}/");
+        await using var app = new SampleAppProcess(new Process { StartInfo = CreateStartInfo(baseUri, environmentName, environment) }, baseUri, baseUri);
+        app.Start();
+        using var deadline = new CancellationTokenSource(timeout);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        try
+        {
+            // Done when it exits, or as soon as it reports that it started (then it is not going to fail at start-up).
+            while (!app._process.HasExited && !app.Output.Contains("Application started", StringComparison.Ordinal))
+            {
+                await poll.WaitForNextTickAsync(deadline.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (!app._process.HasExited)
+        {
+            return (null, app.Output);
+        }
+
+        app._process.WaitForExit(); // drains the redirected output
+        return (app._process.ExitCode, app.Output);
+    }
+
+    private static ProcessStartInfo CreateStartInfo(Uri baseUri, string environmentName, IReadOnlyDictionary<string, string> environment)
+    {
         var appPath = typeof(SampleAppProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "SampleAppPath").Value!;
         if (!File.Exists(appPath))
         {
             throw new InvalidOperationException($"The sample is not built at {appPath}; build tests/AuthKit.E2E.Tests (it builds the sample).");
         }
-
-        var appPort = GetFreeLoopbackPort();
-        var emulatorPort = GetFreeLoopbackPort(except: appPort);
-        var baseUri = new Uri($"http://127.0.0.1:{appPort}/");
-        var emulatorUri = new Uri($"http://127.0.0.1:{emulatorPort}/");
 
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -59,14 +108,13 @@ public sealed class SampleAppProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(baseUri.ToString().TrimEnd('/'));
 
-        // Dev mode: no WorkOS settings may leak in from the machine running the tests.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("WORKOS_", StringComparison.OrdinalIgnoreCase) || k.StartsWith("AuthKit__", StringComparison.OrdinalIgnoreCase) || k is "ASPNETCORE_URLS" or "ASPNETCORE_HTTP_PORTS" or "HTTP_PORTS").ToList())
+        // No WorkOS settings may leak in from the machine running the tests.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("WORKOS_", StringComparison.OrdinalIgnoreCase) || k.StartsWith("AuthKit__", StringComparison.OrdinalIgnoreCase) || k is "ASPNETCORE_URLS" or "ASPNETCORE_HTTP_PORTS" or "HTTP_PORTS" or "DOTNET_ENVIRONMENT").ToList())
         {
             start.Environment.Remove(name);
         }
 
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["AuthKit__Emulator__Port"] = emulatorPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environmentName;
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         foreach (var (name, value) in environment)
@@ -74,25 +122,16 @@ public sealed class SampleAppProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var app = new SampleAppProcess(process, baseUri, emulatorUri);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) app._output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) app._output.Enqueue("[stderr] " + e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        return start;
+    }
 
-        try
-        {
-            await app.WaitUntilReadyAsync(cancellationToken);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        return app;
+    private void Start()
+    {
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue("[stderr] " + e.Data); };
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
