@@ -78,7 +78,7 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
             expiresAt = next;
         }
 
-        await Expect(page.GetByTestId("token-seconds-left")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("token-time-left")).ToBeVisibleAsync();
         Assert.True(int.Parse(await page.GetByTestId("refresh-count").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) >= refreshes);
         Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__e2eNoReload"));
         await Expect(page).ToHaveURLAsync(AppPage("/account"));
