@@ -92,12 +92,10 @@ public sealed class WorkOSEmulator : IAsyncDisposable
         options = Copy(options ?? new WorkOSEmulatorOptions());
         Validate(options);
 
+        options.Seed.Validate();
+        var initialKey = RsaKeyPool.TakeAsync(); // generated while the host is built
         var clock = new OffsetTimeProvider(options.TimeProvider);
         var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AuthKit.Testing.WorkOSEmulator");
-        var keys = new SigningKeyRing(clock, options.SigningKeyGracePeriod);
-        var svc = new EmulatorService(options, clock, keys, logger);
-        var faults = new FaultStore();
-        var stopping = new CancellationTokenSource();
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -122,6 +120,10 @@ public sealed class WorkOSEmulator : IAsyncDisposable
         });
 
         var app = builder.Build();
+        var keys = new SigningKeyRing(clock, options.SigningKeyGracePeriod, await initialKey.ConfigureAwait(false));
+        var svc = new EmulatorService(options, clock, keys, logger);
+        var faults = new FaultStore();
+        var stopping = new CancellationTokenSource();
         var emulator = new WorkOSEmulator(app, svc, keys, faults, clock, stopping, logger);
         RequestPipeline.Use(app, svc, faults, stopping.Token, logger);
         ApiEndpoints.Map(app, svc, keys, logger);

@@ -14,7 +14,7 @@ public static class Pkce
     {
         Span<byte> bytes = stackalloc byte[32];
         RandomNumberGenerator.Fill(bytes);
-        string verifier = Base64Url.Encode(bytes);
+        string verifier = IronBase64.Encode(bytes);
         CryptographicOperations.ZeroMemory(bytes);
         return verifier;
     }
@@ -30,7 +30,7 @@ public static class Pkce
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(input[..n], hash);
         if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-        return Base64Url.Encode(hash);
+        return IronBase64.Encode(hash);
     }
 
     /// <summary>A random nonce in UUID v4 form (as <c>crypto.randomUUID()</c>).</summary>

@@ -158,7 +158,7 @@ public static class IronSeal
 
         int cipherLength = (plaintext.Length / 16 + 1) * 16;
         string expiration = ttlMs != 0 ? (nowMs + ttlMs).ToString(CultureInfo.InvariantCulture) : "";
-        int cipherB64Length = Base64Url.GetEncodedLength(cipherLength);
+        int cipherB64Length = IronBase64.GetEncodedLength(cipherLength);
         int macBaseLength = MacPrefix.Length + 3 + SaltHexLength + 1 + 22 + 1 + cipherB64Length + 1 + expiration.Length;
         int totalLength = macBaseLength + 1 + SaltHexLength + 1 + 43 + 2;
         byte[] cipher = ArrayPool<byte>.Shared.Rent(cipherLength);
@@ -178,9 +178,9 @@ public static class IronSeal
             encSaltHex.CopyTo(o[p..]);
             p += SaltHexLength;
             o[p++] = (byte)'*';
-            p += Base64Url.Encode(iv, o[p..]);
+            p += IronBase64.Encode(iv, o[p..]);
             o[p++] = (byte)'*';
-            p += Base64Url.Encode(cipher.AsSpan(0, written), o[p..]);
+            p += IronBase64.Encode(cipher.AsSpan(0, written), o[p..]);
             o[p++] = (byte)'*';
             p += Encoding.ASCII.GetBytes(expiration, o[p..]);
             int macBaseEnd = p;
@@ -195,7 +195,7 @@ public static class IronSeal
             hmacSaltHex.CopyTo(o[p..]);
             p += SaltHexLength;
             o[p++] = (byte)'*';
-            p += Base64Url.Encode(mac, o[p..]);
+            p += IronBase64.Encode(mac, o[p..]);
             o[p++] = (byte)'~';
             o[p++] = (byte)'2';
             return Encoding.ASCII.GetString(o[..p]);
@@ -285,10 +285,10 @@ public static class IronSeal
             // 7. HMAC over fields 0-5 exactly as they appear.
             int macBaseLength = parts[5].End.GetOffset(body.Length);
             ReadOnlySpan<char> macBase = body[..macBaseLength];
-            int scratchSize = Math.Max(Encoding.UTF8.GetMaxByteCount(macBase.Length), Base64Url.GetMaxDecodedLength(encryptedB64.Length + 4));
+            int scratchSize = Math.Max(Encoding.UTF8.GetMaxByteCount(macBase.Length), IronBase64.GetMaxDecodedLength(encryptedB64.Length + 4));
             scratch = ArrayPool<byte>.Shared.Rent(Math.Max(scratchSize, 64));
 
-            Span<byte> digest = stackalloc byte[Base64Url.GetMaxDecodedLength(Math.Min(hmacDigestB64.Length + 4, 256))];
+            Span<byte> digest = stackalloc byte[IronBase64.GetMaxDecodedLength(Math.Min(hmacDigestB64.Length + 4, 256))];
             bool verified = false;
             if (!hmacSalt.IsEmpty)
             {
@@ -296,11 +296,11 @@ public static class IronSeal
             }
             int digestLength = hmacDigestB64.Length + 4 > 256
                 ? -2 // far too long to be a 32-byte digest: decode below only to report invalid characters
-                : Base64Url.DecodeLenient(hmacDigestB64, digest);
+                : IronBase64.DecodeLenient(hmacDigestB64, digest);
             if (digestLength == -2)
             {
-                byte[] big = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(hmacDigestB64.Length + 4));
-                digestLength = Base64Url.DecodeLenient(hmacDigestB64, big);
+                byte[] big = ArrayPool<byte>.Shared.Rent(IronBase64.GetMaxDecodedLength(hmacDigestB64.Length + 4));
+                digestLength = IronBase64.DecodeLenient(hmacDigestB64, big);
                 ArrayPool<byte>.Shared.Return(big);
                 if (digestLength >= 0) digestLength = -3; // valid base64 but wrong length: plain mismatch
             }
@@ -315,10 +315,10 @@ public static class IronSeal
             if (!verified) throw Failure(SessionEncryptionFailureReason.HmacMismatch, "Bad hmac value");
 
             // 8. decode iv and ciphertext, derive the encryption key, decrypt.
-            Span<byte> iv = stackalloc byte[Base64Url.GetMaxDecodedLength(Math.Min(ivB64.Length + 4, 64))];
-            int ivLength = ivB64.Length + 4 > 64 ? DecodeLongIvLength(ivB64) : Base64Url.DecodeLenient(ivB64, iv);
+            Span<byte> iv = stackalloc byte[IronBase64.GetMaxDecodedLength(Math.Min(ivB64.Length + 4, 64))];
+            int ivLength = ivB64.Length + 4 > 64 ? DecodeLongIvLength(ivB64) : IronBase64.DecodeLenient(ivB64, iv);
             if (ivLength == -1) throw Failure(SessionEncryptionFailureReason.Malformed, "Invalid character");
-            int cipherLength = Base64Url.DecodeLenient(encryptedB64, scratch);
+            int cipherLength = IronBase64.DecodeLenient(encryptedB64, scratch);
             if (cipherLength == -1) throw Failure(SessionEncryptionFailureReason.Malformed, "Invalid character");
             if (ivLength != IvBytes) throw Failure(SessionEncryptionFailureReason.DecryptionFailed, "algorithm.iv must contain exactly 16 bytes");
             if (encryptionSalt.IsEmpty || cipherLength == 0 || cipherLength % 16 != 0) throw OperationFailed();
@@ -352,8 +352,8 @@ public static class IronSeal
 
     private static int DecodeLongIvLength(ReadOnlySpan<char> ivB64)
     {
-        byte[] big = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(ivB64.Length + 4));
-        int n = Base64Url.DecodeLenient(ivB64, big);
+        byte[] big = ArrayPool<byte>.Shared.Rent(IronBase64.GetMaxDecodedLength(ivB64.Length + 4));
+        int n = IronBase64.DecodeLenient(ivB64, big);
         ArrayPool<byte>.Shared.Return(big);
         return n;
     }

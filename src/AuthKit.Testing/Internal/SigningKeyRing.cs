@@ -24,11 +24,11 @@ internal sealed class SigningKeyRing : IDisposable
     private readonly TimeSpan _grace;
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    public SigningKeyRing(TimeProvider clock, TimeSpan grace)
+    public SigningKeyRing(TimeProvider clock, TimeSpan grace, RSA initialKey)
     {
         _clock = clock;
         _grace = grace;
-        _keys.Add(CreateKey());
+        _keys.Add(CreateKey(initialKey));
     }
 
     public string CurrentKid
@@ -45,7 +45,7 @@ internal sealed class SigningKeyRing : IDisposable
     /// <summary>Adds a new current key; the previous one is retired (published until the grace period ends).</summary>
     public string Rotate()
     {
-        var next = CreateKey();
+        var next = CreateKey(RsaKeyPool.TakeAsync().GetAwaiter().GetResult());
         lock (_gate)
         {
             _keys[^1].RetiredAt = _clock.GetUtcNow();
@@ -99,9 +99,8 @@ internal sealed class SigningKeyRing : IDisposable
         return stream.ToArray();
     }
 
-    private static Entry CreateKey()
+    private static Entry CreateKey(RSA rsa)
     {
-        var rsa = RSA.Create(2048);
         var kid = "key_" + Ids.New("").ToLowerInvariant();
         var parameters = rsa.ExportParameters(includePrivateParameters: false);
         var securityKey = new RsaSecurityKey(rsa) { KeyId = kid };
@@ -124,5 +123,27 @@ internal sealed class SigningKeyRing : IDisposable
                 key.Rsa.Dispose();
             }
         }
+    }
+}
+
+/// <summary>
+/// RSA-2048 generation takes 50 ms to over a second on a busy machine, so one spare key is generated in the background
+/// for the next emulator start or rotation. Every key is handed out once; emulators never share keys.
+/// </summary>
+internal static class RsaKeyPool
+{
+    private static readonly Lock Gate = new();
+    private static Task<RSA>? _spare;
+
+    public static Task<RSA> TakeAsync()
+    {
+        Task<RSA>? spare;
+        lock (Gate)
+        {
+            spare = _spare;
+            _spare = Task.Run(() => RSA.Create(2048));
+        }
+
+        return spare ?? Task.Run(() => RSA.Create(2048));
     }
 }

@@ -21,5 +21,5 @@ public static class TestOptions
         return options;
     }
 
-    public static IOptions<AuthKitOptions> Wrap(AuthKitOptions options) => Options.Create(options);
+    public static IOptions<AuthKitOptions> Wrap(AuthKitOptions options) => Microsoft.Extensions.Options.Options.Create(options);
 }

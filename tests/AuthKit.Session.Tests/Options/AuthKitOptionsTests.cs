@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace AuthKit.Session.Tests.Options;
+namespace AuthKit.Session.Tests.OptionsValidation;
 
 public sealed class AuthKitOptionsTests
 {
@@ -190,6 +190,22 @@ public sealed class AuthKitOptionsTests
         Assert.Equal("none", options.CookieSameSite);
     }
 
+    private static void Copy(AuthKitOptions from, AuthKitOptions to)
+    {
+        to.ClientId = from.ClientId;
+        to.ApiKey = from.ApiKey;
+        to.RedirectUri = from.RedirectUri;
+        to.CookiePassword = from.CookiePassword;
+    }
+}
+
+/// <summary>Changes the process environment, so it runs alone (never alongside tests that read WORKOS_* variables).</summary>
+[CollectionDefinition(nameof(ProcessEnvironmentCollection), DisableParallelization = true)]
+public sealed class ProcessEnvironmentCollection;
+
+[Collection(nameof(ProcessEnvironmentCollection))]
+public sealed class AuthKitEnvironmentPostConfigureProcessTests
+{
     [Fact]
     public void The_parameterless_post_configure_reads_the_process_environment()
     {
@@ -206,13 +222,5 @@ public sealed class AuthKitOptionsTests
         {
             Environment.SetEnvironmentVariable(variable, before);
         }
-    }
-
-    private static void Copy(AuthKitOptions from, AuthKitOptions to)
-    {
-        to.ClientId = from.ClientId;
-        to.ApiKey = from.ApiKey;
-        to.RedirectUri = from.RedirectUri;
-        to.CookiePassword = from.CookiePassword;
     }
 }

@@ -1,7 +1,7 @@
 using AuthKit.Session.Json;
 using AuthKit.Session.Tests.TestSupport;
 
-namespace AuthKit.Session.Tests.Pkce;
+namespace AuthKit.Session.Tests.PkceFlow;
 
 public sealed class PkceCookiesTests
 {

@@ -2,7 +2,7 @@ using AuthKit.Session.Json;
 using AuthKit.Session.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AuthKit.Session.Tests.Pkce;
+namespace AuthKit.Session.Tests.PkceFlow;
 
 public sealed class PkceTests
 {
@@ -11,8 +11,8 @@ public sealed class PkceTests
     [Fact]
     public void A_code_verifier_is_43_base64url_characters_and_fresh_each_time()
     {
-        string a = AuthKit.Session.Pkce.CreateCodeVerifier();
-        string b = AuthKit.Session.Pkce.CreateCodeVerifier();
+        string a = Pkce.CreateCodeVerifier();
+        string b = Pkce.CreateCodeVerifier();
 
         Assert.Matches("^[A-Za-z0-9_-]{43}$", a);
         Assert.NotEqual(a, b);
@@ -23,13 +23,13 @@ public sealed class PkceTests
     {
         // RFC 7636 appendix B.
         Assert.Equal("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-            AuthKit.Session.Pkce.CreateCodeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
+            Pkce.CreateCodeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
     }
 
     [Fact]
     public void A_nonce_is_a_version_4_uuid()
     {
-        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", AuthKit.Session.Pkce.CreateNonce());
+        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", Pkce.CreateNonce());
     }
 
     [Fact]
@@ -147,11 +147,11 @@ public sealed class PkceTests
         var options = new AuthKitOptions { CookiePassword = Password, RedirectUri = "https://app.example.com/callback" };
         var encryption = new SessionEncryption();
 
-        PkceAuthorizationState auth = AuthKit.Session.Pkce.CreateAuthorizationState(encryption, options, "/orders?id=7", "custom");
+        PkceAuthorizationState auth = Pkce.CreateAuthorizationState(encryption, options, "/orders?id=7", "custom");
 
         PkceState state = encryption.UnsealState(auth.SealedState, Password);
         Assert.Equal(PkceCookies.GetCookieName(auth.SealedState), auth.CookieName);
-        Assert.Equal(AuthKit.Session.Pkce.CreateCodeChallenge(state.CodeVerifier), auth.CodeChallenge);
+        Assert.Equal(Pkce.CreateCodeChallenge(state.CodeVerifier), auth.CodeChallenge);
         Assert.Equal("S256", auth.CodeChallengeMethod);
         Assert.Equal("/orders?id=7", state.ReturnPathname);
         Assert.Equal("custom", state.CustomState);
@@ -165,7 +165,7 @@ public sealed class PkceTests
         var options = new AuthKitOptions { CookiePassword = Password };
 
         Assert.Throws<PkcePayloadTooLargeException>(
-            () => AuthKit.Session.Pkce.CreateAuthorizationState(new SessionEncryption(), options, customState: new string('x', 2049)));
+            () => Pkce.CreateAuthorizationState(new SessionEncryption(), options, customState: new string('x', 2049)));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class PkceTests
         var options = new AuthKitOptions { CookiePassword = Password };
 
         var ex = Assert.Throws<PkcePayloadTooLargeException>(
-            () => AuthKit.Session.Pkce.CreateAuthorizationState(new SessionEncryption(), options, returnPathname: "/" + new string('p', 1500), customState: new string('x', 2000)));
+            () => Pkce.CreateAuthorizationState(new SessionEncryption(), options, returnPathname: "/" + new string('p', 1500), customState: new string('x', 2000)));
 
         Assert.Equal(3800, ex.LimitBytes);
     }

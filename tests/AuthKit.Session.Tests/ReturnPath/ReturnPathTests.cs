@@ -1,4 +1,4 @@
-namespace AuthKit.Session.Tests.ReturnPath;
+namespace AuthKit.Session.Tests.ReturnPaths;
 
 public sealed class ReturnPathTests
 {
@@ -47,14 +47,14 @@ public sealed class ReturnPathTests
     [MemberData(nameof(HostileInputs))]
     public void Hostile_return_paths_fall_back_to_the_root(string? hostile)
     {
-        Assert.Equal("/", AuthKit.Session.ReturnPath.Sanitize(hostile));
+        Assert.Equal("/", ReturnPath.Sanitize(hostile));
     }
 
     [Theory]
     [MemberData(nameof(HostileInputs))]
     public void Hostile_return_paths_use_a_safe_fallback(string? hostile)
     {
-        Assert.Equal("/home", AuthKit.Session.ReturnPath.Sanitize(hostile, "/home"));
+        Assert.Equal("/home", ReturnPath.Sanitize(hostile, "/home"));
     }
 
     [Theory]
@@ -69,7 +69,7 @@ public sealed class ReturnPathTests
     [InlineData("/..")]
     public void Ordinary_paths_are_kept_with_query_and_fragment(string path)
     {
-        Assert.Equal(path, AuthKit.Session.ReturnPath.Sanitize(path));
+        Assert.Equal(path, ReturnPath.Sanitize(path));
     }
 
     [Theory]
@@ -78,6 +78,6 @@ public sealed class ReturnPathTests
     [InlineData("")]
     public void A_hostile_fallback_is_replaced_by_the_root(string fallback)
     {
-        Assert.Equal("/", AuthKit.Session.ReturnPath.Sanitize("//evil.example/x", fallback));
+        Assert.Equal("/", ReturnPath.Sanitize("//evil.example/x", fallback));
     }
 }

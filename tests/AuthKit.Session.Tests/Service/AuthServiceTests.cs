@@ -208,7 +208,7 @@ public sealed class AuthServiceTests : IDisposable
         Assert.Equal((result.CookieName, state, 600, true, true, "Lax", "/"),
             (cookie.Name, cookie.Value, cookie.MaxAge!.Value, cookie.Secure, cookie.HttpOnly, cookie.SameSite, cookie.Path));
         var unsealed = _h.Core.Encryption.UnsealState(state, TestOptions.CookiePassword);
-        Assert.Equal(Pkce.CreateCodeChallenge(unsealed.CodeVerifier), query["code_challenge"]);
+        Assert.Equal(AuthKit.Session.Pkce.CreateCodeChallenge(unsealed.CodeVerifier), query["code_challenge"]);
         Assert.Equal("S256", query["code_challenge_method"]);
         Assert.Equal("/dashboard", unsealed.ReturnPathname);
     }

@@ -16,7 +16,7 @@ public sealed class JwksAccessTokenVerifierTests : IDisposable
     {
         var coreOptions = new AuthKitCoreOptions();
         core?.Invoke(coreOptions);
-        return new JwksAccessTokenVerifier(TestOptions.Wrap(TestOptions.Create(configure)), Options.Create(coreOptions),
+        return new JwksAccessTokenVerifier(TestOptions.Wrap(TestOptions.Create(configure)), Microsoft.Extensions.Options.Options.Create(coreOptions),
             new FakeHttpClientFactory(_workos), _workos.Time);
     }
 

@@ -6,7 +6,7 @@ namespace AuthKit.Session;
 /// Base64url as iron-webcrypto uses it on Node 20: unpadded encoding, and a lenient decoder that follows
 /// <c>uint8array-extras</c> + WHATWG <c>atob</c> (SEAL-FORMAT.md §6).
 /// </summary>
-internal static class Base64Url
+internal static class IronBase64
 {
     private static ReadOnlySpan<byte> Alphabet => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"u8;
 

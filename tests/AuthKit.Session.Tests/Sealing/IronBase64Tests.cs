@@ -1,6 +1,6 @@
 namespace AuthKit.Session.Tests.Sealing;
 
-public sealed class Base64UrlTests
+public sealed class IronBase64Tests
 {
     [Theory]
     [InlineData("AQID", "010203")]
@@ -17,7 +17,7 @@ public sealed class Base64UrlTests
     {
         byte[] buffer = new byte[16];
 
-        int n = Base64Url.DecodeLenient(text, buffer);
+        int n = IronBase64.DecodeLenient(text, buffer);
 
         Assert.Equal(expectedHex, Convert.ToHexStringLower(buffer.AsSpan(0, n)));
     }
@@ -33,14 +33,14 @@ public sealed class Base64UrlTests
     [InlineData(" A Q I D ")] // padded by length first (3 x =), then whitespace removed: "AQID===" is invalid
     public void Lenient_decoding_rejects_what_atob_rejects(string text)
     {
-        Assert.Equal(-1, Base64Url.DecodeLenient(text, new byte[16]));
+        Assert.Equal(-1, IronBase64.DecodeLenient(text, new byte[16]));
     }
 
     [Fact]
     public void Encoding_is_unpadded_base64url()
     {
-        Assert.Equal("-_8", Base64Url.Encode([0xfb, 0xff]));
-        Assert.Equal(22, Base64Url.Encode(new byte[16]).Length);
-        Assert.Equal(43, Base64Url.Encode(new byte[32]).Length);
+        Assert.Equal("-_8", IronBase64.Encode([0xfb, 0xff]));
+        Assert.Equal(22, IronBase64.Encode(new byte[16]).Length);
+        Assert.Equal(43, IronBase64.Encode(new byte[32]).Length);
     }
 }
