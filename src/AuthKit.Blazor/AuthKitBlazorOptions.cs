@@ -54,6 +54,12 @@ public sealed class AuthKitBlazorOptions
     /// <summary>Maximum entries of the in-memory relay (oldest evicted first). Default 10,000.</summary>
     public int MemoryRelaySizeLimit { get; set; } = 10_000;
 
+    /// <summary>
+    /// Number of verified session cookies remembered (by SHA-256 of the value) so a cookie seen before is not unsealed
+    /// and verified again while its access token is outside the refresh buffer. Default 10,000; 0 disables.
+    /// </summary>
+    public int VerifiedSessionCacheSize { get; set; } = 10_000;
+
     /// <summary>The event hooks. Default: no-ops. Ignored when <see cref="EventsType"/> is set.</summary>
     public AuthKitEvents Events { get; set; } = new();
 

@@ -142,6 +142,12 @@ public static class AuthKitServiceCollectionExtensions
         }
 
         services.TryAddSingleton<IAccessTokenVerifier, JwksAccessTokenVerifier>();
+        services.TryAddSingleton<AuthKitCore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AuthKitOptions>, AuthKitEnvironmentPostConfigure>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthKitOptions>, AuthKitOptionsValidator>());
+        services.AddOptions<AuthKitOptions>().ValidateOnStart();
+        services.TryAddSingleton<ISessionStorage<HttpRequest, HttpResponse>>(sp => sp.GetRequiredService<HttpSessionCookies>());
+        services.TryAddSingleton<AuthService<HttpRequest, HttpResponse>>();
         services.TryAddSingleton<IAuthKitSessionBackend, CoreSessionBackend>();
     }
 

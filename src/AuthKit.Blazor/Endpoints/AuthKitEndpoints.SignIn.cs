@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using AuthKit.Session;
 using Microsoft.AspNetCore.Http;
@@ -10,23 +9,20 @@ using Microsoft.Extensions.Options;
 
 namespace AuthKit.Blazor;
 
-using Session = AuthKit.Session.Session;
 
 internal static partial class AuthKitEndpoints
 {
     private const int MaxQueryValueLength = 512;
 
-    public static Task<IResult> SignInAsync(HttpContext context) => Task.FromResult(StartAuthorization(context, "sign-in"));
+    public static Task<IResult> SignInAsync(HttpContext context) => StartAuthorizationAsync(context, "sign-in");
 
-    public static Task<IResult> SignUpAsync(HttpContext context) => Task.FromResult(StartAuthorization(context, "sign-up"));
+    public static Task<IResult> SignUpAsync(HttpContext context) => StartAuthorizationAsync(context, "sign-up");
 
-    /// <summary>Seals fresh PKCE state into the verifier cookie and redirects to WorkOS.</summary>
-    private static IResult StartAuthorization(HttpContext context, string screenHint)
+    /// <summary>Seals fresh PKCE state into the per-flow verifier cookie (evicting stale ones) and redirects to WorkOS.</summary>
+    private static async Task<IResult> StartAuthorizationAsync(HttpContext context, string screenHint)
     {
         var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptions<AuthKitOptions>>().Value;
         var query = context.Request.Query;
-        var returnPath = ReturnPath.Sanitize(Limit(query["returnPathname"]));
         TimeSpan? maxAge = int.TryParse(Limit(query["maxAge"]), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
         var prompt = Limit(query["prompt"]);
         if (prompt is not (null or "login" or "none" or "consent" or "select_account"))
@@ -34,50 +30,38 @@ internal static partial class AuthKitEndpoints
             prompt = null;
         }
 
-        PkceAuthorizationState state;
-        Uri url;
+        var authorization = new AuthorizationOptions
+        {
+            ScreenHint = screenHint,
+            ReturnPathname = ReturnPath.Sanitize(Limit(query["returnPathname"])),
+            OrganizationId = Limit(query["organizationId"]),
+            LoginHint = Limit(query["loginHint"]),
+            Prompt = prompt,
+            MaxAge = maxAge,
+            RequestCookieNames = context.Request.Cookies.Keys,
+        };
+
         try
         {
-            var encryption = services.GetRequiredService<ISessionEncryption>();
-            state = Pkce.CreateAuthorizationState(encryption, options, returnPath);
-            url = services.GetRequiredService<IWorkOSUserManagement>().GetAuthorizationUrl(new AuthorizationUrlRequest
-            {
-                RedirectUri = options.RedirectUri!,
-                State = state.SealedState,
-                CodeChallenge = state.CodeChallenge,
-                ScreenHint = screenHint,
-                OrganizationId = Limit(query["organizationId"]),
-                LoginHint = Limit(query["loginHint"]),
-                Prompt = prompt,
-                MaxAge = maxAge,
-            });
+            var result = await services.GetRequiredService<AuthService<HttpRequest, HttpResponse>>()
+                .CreateAuthorizationAsync(context.Response, authorization, context.RequestAborted).ConfigureAwait(false);
+            HttpSessionCookies.AppendHeaders(context.Response, result.Headers);
+            context.Response.Headers.CacheControl = "no-store";
+            return TypedResults.Redirect(result.Url.ToString());
         }
         catch (PkcePayloadTooLargeException)
         {
             return ErrorPage(StatusCodes.Status400BadRequest, "Sign-in failed", "The sign-in request is too large (return path). Go back and try again.");
         }
-
-        // Keep at most a handful of pending flows (several tabs may sign in at once).
-        var stale = PkceCookies.SelectStaleVerifierCookieNames(context.Request.Cookies.Keys, state.CookieName);
-        var verifierOptions = PkceCookies.GetVerifierCookieOptions(options);
-        foreach (var name in stale)
-        {
-            HttpSessionCookies.AppendSetCookie(context.Response, SetCookieSerializer.Serialize(name, string.Empty, verifierOptions, expired: true));
-        }
-
-        HttpSessionCookies.AppendSetCookie(context.Response, state.SetCookieHeader);
-        context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Redirect(url.ToString());
     }
 
-    /// <summary>Completes sign-in: checks state against the verifier cookie, exchanges the code, writes the session cookie.</summary>
+    /// <summary>Completes sign-in through the core: state vs. verifier cookie, code exchange, session cookie, verifier cleared.</summary>
     public static async Task<IResult> CallbackAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptions<AuthKitOptions>>().Value;
         var query = context.Request.Query;
-        var state = query["state"].ToString();
-        var verifierCookie = state.Length > 0 ? PkceCookies.GetCookieName(state) : null;
+        var state = Limit4K(query["state"]);
+        var verifierCookie = state is null ? null : PkceCookies.GetCookieName(state);
 
         if (Limit(query["error"]) is { } workOSError)
         {
@@ -86,75 +70,43 @@ internal static partial class AuthKitEndpoints
                 "Sign-in did not complete" + (description is null ? "." : ": " + description), null).ConfigureAwait(false);
         }
 
-        var code = query["code"].ToString();
-        if (code.Length == 0 || code.Length > 4096)
+        var code = Limit4K(query["code"]);
+        if (code is null)
         {
             return await CallbackFailedAsync(context, verifierCookie, "missing_code", "The sign-in response has no authorization code.", null).ConfigureAwait(false);
         }
 
-        if (state.Length == 0)
-        {
-            return await CallbackFailedAsync(context, null, "state_mismatch", "The sign-in response has no state.", null).ConfigureAwait(false);
-        }
-
-        var cookieValue = context.Request.Cookies[verifierCookie!];
-        if (string.IsNullOrEmpty(cookieValue))
-        {
-            return await CallbackFailedAsync(context, verifierCookie, "verifier_missing", new PkceCookieMissingException().Message, null).ConfigureAwait(false);
-        }
-
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(state), Encoding.UTF8.GetBytes(cookieValue)))
-        {
-            return await CallbackFailedAsync(context, verifierCookie, "state_mismatch", new OAuthStateMismatchException().Message, null).ConfigureAwait(false);
-        }
-
-        PkceState pkce;
+        CallbackResult<HttpResponse> result;
         try
         {
-            pkce = services.GetRequiredService<ISessionEncryption>().UnsealState(cookieValue, options.CookiePassword ?? string.Empty);
+            result = await services.GetRequiredService<AuthService<HttpRequest, HttpResponse>>()
+                .HandleCallbackAsync(context.Request, context.Response, code, state, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (AuthKitException ex)
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
-            return await CallbackFailedAsync(context, verifierCookie, "invalid_state", "The sign-in attempt expired or was tampered with. Start the sign-in again.", ex).ConfigureAwait(false);
-        }
-
-        AuthenticationResponse response;
-        try
-        {
-            response = await services.GetRequiredService<IWorkOSUserManagement>().AuthenticateWithCodeAsync(code, pkce.CodeVerifier, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (WorkOSApiException ex) when (ex.IsTransient)
-        {
-            return await CallbackFailedAsync(context, verifierCookie, "workos_unavailable", "WorkOS could not be reached to complete sign-in. Try again in a moment.", ex).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is AuthKitException or HttpRequestException or TaskCanceledException && !context.RequestAborted.IsCancellationRequested)
-        {
-            return await CallbackFailedAsync(context, verifierCookie, "exchange_failed", "WorkOS did not accept the sign-in (the code may have expired or been used). Start the sign-in again.", ex).ConfigureAwait(false);
+            var (error, message) = ex switch
+            {
+                OAuthStateMismatchException => ("state_mismatch", ex.Message),
+                PkceCookieMissingException => ("verifier_missing", ex.Message),
+                PkceStateException => ("invalid_state", "The sign-in attempt expired or was tampered with. Start the sign-in again."),
+                WorkOSApiException { IsTransient: true } or HttpRequestException or TaskCanceledException =>
+                    ("workos_unavailable", "WorkOS could not be reached to complete sign-in. Try again in a moment."),
+                WorkOSAuthenticationRequiredException =>
+                    ("authentication_required", "WorkOS needs another sign-in step that this app does not support. Start the sign-in again."),
+                _ => ("exchange_failed", "WorkOS did not accept the sign-in (the code may have expired or been used). Start the sign-in again."),
+            };
+            return await CallbackFailedAsync(context, verifierCookie, error, message, ex).ConfigureAwait(false);
         }
 
-        var backend = services.GetRequiredService<IAuthKitSessionBackend>();
-        var session = new Session
+        HttpSessionCookies.AppendHeaders(context.Response, result.Headers);
+        var auth = result.Auth;
+        if (auth.IsAuthenticated)
         {
-            AccessToken = response.AccessToken,
-            RefreshToken = response.RefreshToken,
-            User = response.User,
-            Impersonator = response.Impersonator,
-        };
-        var claims = (await backend.VerifyAsync(session.AccessToken, context.RequestAborted).ConfigureAwait(false)).Claims
-            ?? backend.TryReadClaims(session.AccessToken);
-        if (claims is null)
-        {
-            return await CallbackFailedAsync(context, verifierCookie, "exchange_failed", "WorkOS returned an unreadable access token.", null).ConfigureAwait(false);
+            context.User = AuthKitIdentity.CreatePrincipal(auth);
         }
 
-        var cookies = services.GetRequiredService<HttpSessionCookies>();
-        cookies.WriteSession(context.Response, backend.Seal(session));
-        ClearVerifier(context, verifierCookie, pkce.RedirectUri);
-
-        var auth = AuthResult.FromSession(session, claims);
-        context.User = AuthKitIdentity.CreatePrincipal(auth);
         var blazorOptions = services.GetRequiredService<IOptions<AuthKitBlazorOptions>>().Value;
-        var signedIn = new AuthKitSignedInContext(context, response, auth, ReturnPath.Sanitize(pkce.ReturnPathname));
+        var signedIn = new AuthKitSignedInContext(context, result.AuthenticationResponse, auth, result.ReturnPathname);
         await AuthKitEventsRunner.Resolve(services, blazorOptions).SignedInAsync(signedIn).ConfigureAwait(false);
         LogSignedIn(Logger(context));
         return TypedResults.Redirect(ReturnPath.Sanitize(signedIn.ReturnPath));
@@ -204,6 +156,12 @@ internal static partial class AuthKitEndpoints
         }
 
         HttpSessionCookies.AppendSetCookie(context.Response, SetCookieSerializer.Serialize(verifierCookie, string.Empty, options, expired: true));
+    }
+
+    private static string? Limit4K(Microsoft.Extensions.Primitives.StringValues value)
+    {
+        var text = value.ToString();
+        return text.Length is 0 or > 4096 ? null : text;
     }
 
     private static string? Limit(Microsoft.Extensions.Primitives.StringValues value)

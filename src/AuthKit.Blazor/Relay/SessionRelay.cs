@@ -34,9 +34,12 @@ internal sealed partial class SessionRelay(ISessionRotationStore store, IOptions
     /// Follows the chain of rotations starting at <paramref name="refreshToken"/> and returns the newest sealed session,
     /// or null when this refresh token was never rotated through the relay.
     /// </summary>
-    public async ValueTask<RelayHit?> FindNewestAsync(string refreshToken, CancellationToken cancellationToken = default)
+    public ValueTask<RelayHit?> FindNewestAsync(string refreshToken, CancellationToken cancellationToken = default) =>
+        FindNewestByKeyAsync(KeyForRefreshToken(refreshToken), cancellationToken);
+
+    /// <summary>As <see cref="FindNewestAsync"/>, starting from a relay key already computed.</summary>
+    public async ValueTask<RelayHit?> FindNewestByKeyAsync(string key, CancellationToken cancellationToken = default)
     {
-        var key = KeyForRefreshToken(refreshToken);
         SessionRotation? newest = null;
         var hops = 0;
         while (hops < MaxChainLength)

@@ -9,13 +9,9 @@ using Session = AuthKit.Session.Session;
 internal sealed class CoreSessionBackend(
     ISessionEncryption encryption,
     IAccessTokenVerifier verifier,
-    IWorkOSUserManagement workOS,
-    IOptions<AuthKitOptions> options,
-    TimeProvider time) : IAuthKitSessionBackend
+    AuthKitCore core,
+    IOptions<AuthKitOptions> options) : IAuthKitSessionBackend
 {
-    private static readonly TimeSpan MinRetryDelay = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
-
     private string Password => options.Value.CookiePassword ?? string.Empty;
 
     public Session? TryUnseal(string sealedSession)
@@ -48,31 +44,10 @@ internal sealed class CoreSessionBackend(
 
     public async Task<Session> RefreshAsync(Session session, string? organizationId, CancellationToken cancellationToken = default)
     {
-        var claims = TryReadClaims(session.AccessToken);
-        organizationId ??= claims?.OrganizationId;
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                var response = await workOS.AuthenticateWithRefreshTokenAsync(session.RefreshToken, organizationId, cancellationToken).ConfigureAwait(false);
-                return new Session
-                {
-                    AccessToken = response.AccessToken,
-                    RefreshToken = response.RefreshToken,
-                    User = response.User,
-                    Impersonator = response.Impersonator,
-                };
-            }
-            catch (WorkOSRateLimitException limited) when (attempt == 0)
-            {
-                var delay = limited.RetryAfter ?? MinRetryDelay;
-                delay = delay < MinRetryDelay ? MinRetryDelay : delay > MaxRetryDelay ? MaxRetryDelay : delay;
-                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                throw new TokenRefreshException("Refreshing the WorkOS session failed.", session.User.Id, claims?.SessionId, ex);
-            }
-        }
+        // Organization: explicit, else the current token's org_id (as the npm package). The core shares one WorkOS call per
+        // (refresh token, organization), retries once after a 429, and wraps failures in TokenRefreshException.
+        organizationId ??= TryReadClaims(session.AccessToken)?.OrganizationId;
+        var result = await core.RefreshAsync(session, organizationId, cancellationToken).ConfigureAwait(false);
+        return result.Session;
     }
 }

@@ -27,6 +27,7 @@ internal sealed partial class SessionResolver(
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, Task<RefreshOutcome>> _flights = new(StringComparer.Ordinal);
+    private readonly ResolvedSessionCache _cache = new(options.Value.VerifiedSessionCacheSize);
 
     /// <summary>Number of refresh flights in progress (for tests).</summary>
     internal int FlightsInProgress => _flights.Count;
@@ -45,6 +46,21 @@ internal sealed partial class SessionResolver(
             return SessionResolution.Invalid;
         }
 
+        // Fast path: a cookie verified before, still outside the refresh buffer, not ended, not rotated since.
+        if (_cache.TryGet(cookie, out var cached) && cached.ExpiresAt - time.GetUtcNow() > options.Value.RefreshBuffer)
+        {
+            if (await relay.IsEndedAsync(cached.Auth.SessionId, cancellationToken).ConfigureAwait(false))
+            {
+                _cache.Remove(cookie);
+                return SessionResolution.Ended;
+            }
+
+            if (await relay.FindNewestByKeyAsync(cached.RelayKey, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return SessionResolution.Authenticated(cached.Auth);
+            }
+        }
+
         var session = backend.TryUnseal(cookie);
         if (session is null)
         {
@@ -52,7 +68,22 @@ internal sealed partial class SessionResolver(
             return SessionResolution.Invalid;
         }
 
-        return await ResolveSessionAsync(session, force: false, cancellationToken).ConfigureAwait(false);
+        var resolution = await ResolveSessionAsync(session, force: false, cancellationToken).ConfigureAwait(false);
+        switch (resolution.Status)
+        {
+            case SessionResolutionStatus.Authenticated:
+                _cache.Set(cookie, resolution.Auth);
+                break;
+            case SessionResolutionStatus.Updated:
+                _cache.Remove(cookie);
+                _cache.Set(resolution.SealedSession!, resolution.Auth);
+                break;
+            default:
+                _cache.Remove(cookie);
+                break;
+        }
+
+        return resolution;
     }
 
     /// <summary>

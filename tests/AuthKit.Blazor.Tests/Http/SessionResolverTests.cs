@@ -226,4 +226,49 @@ public sealed class SessionResolverTests
         Assert.Equal("org_b", result.Auth.OrganizationId);
         Assert.Equal(1, h.Backend.RefreshCalls);
     }
+
+    [Fact]
+    public async Task A_cookie_seen_before_is_not_unsealed_again_while_its_token_is_fresh()
+    {
+        var h = new ResolverHarness();
+        var cookie = h.NewCookie();
+        await h.Resolver.ResolveCookieAsync(cookie);
+        var unseals = h.Backend.UnsealCalls;
+
+        var again = await h.Resolver.ResolveCookieAsync(cookie);
+
+        Assert.True(again.Auth.IsAuthenticated);
+        Assert.Equal(unseals, h.Backend.UnsealCalls);
+    }
+
+    [Fact]
+    public async Task A_cached_cookie_still_sees_sign_out_and_rotation()
+    {
+        var h = new ResolverHarness();
+        var session = h.Backend.CreateSession(organizationId: "org_a");
+        var cookie = h.Backend.Seal(session);
+        await h.Resolver.ResolveCookieAsync(cookie);
+
+        await h.Resolver.SwitchOrganizationAsync(session, "org_b");
+        var rotated = await h.Resolver.ResolveCookieAsync(cookie);
+        await h.Relay.MarkEndedAsync("session_1");
+        var ended = await h.Resolver.ResolveCookieAsync(rotated.SealedSession!);
+
+        Assert.Equal("org_b", rotated.Auth.OrganizationId);
+        Assert.Equal(SessionResolutionStatus.Ended, ended.Status);
+    }
+
+    [Fact]
+    public async Task A_cached_cookie_is_refreshed_once_it_enters_the_refresh_buffer()
+    {
+        var h = new ResolverHarness();
+        var cookie = h.NewCookie();
+        await h.Resolver.ResolveCookieAsync(cookie);
+        h.Time.Advance(TimeSpan.FromMinutes(4.5));
+
+        var result = await h.Resolver.ResolveCookieAsync(cookie);
+
+        Assert.Equal(SessionResolutionStatus.Updated, result.Status);
+        Assert.Equal(1, h.Backend.RefreshCalls);
+    }
 }

@@ -69,7 +69,15 @@ internal sealed class FakeSessionBackend(FakeTimeProvider time) : IAuthKitSessio
 
     public bool IsLive(string refreshToken) => _liveRefreshTokens.ContainsKey(refreshToken);
 
-    public Session? TryUnseal(string sealedSession) => _sealed.TryGetValue(sealedSession, out var s) ? s : null;
+    public int UnsealCalls => _unsealCalls;
+
+    private int _unsealCalls;
+
+    public Session? TryUnseal(string sealedSession)
+    {
+        Interlocked.Increment(ref _unsealCalls);
+        return _sealed.TryGetValue(sealedSession, out var s) ? s : null;
+    }
 
     public string Seal(Session session)
     {
