@@ -121,4 +121,17 @@ public sealed class SignUpButtonTests : AuthKitComponentTestContext
 
         Assert.StartsWith("/register?returnPathname=", cut.Find("a").GetAttribute("href"));
     }
+
+    [Fact]
+    public void Renders_the_same_link_whatever_the_session()
+    {
+        Navigation.NavigateTo("/pricing");
+
+        var hrefs = new[] { Anonymous, StateOf(Alice()), StateOf(CharlieImpersonated()) }
+            .Select(state => Render<SignUpButton>(p => p.AddCascadingValue(state)).Find("a").GetAttribute("href"))
+            .Distinct()
+            .ToList();
+
+        Assert.Equal(["/auth/sign-up?returnPathname=%2Fpricing"], hrefs);
+    }
 }
