@@ -16,7 +16,7 @@ builder.Services.AddAuthKit();
 // The sample's own API accepts WorkOS access tokens as bearer tokens; pages call it through an
 // HttpClient whose handler attaches the current user's access token.
 builder.Services.AddMeApi();
-builder.Services.AddHttpClient<MeApiClient>().AddHttpMessageHandler<AuthKit.Blazor.AuthKitAccessTokenHandler>(); // TEMP until AddAuthKitAccessToken() lands
+builder.Services.AddHttpClient<MeApiClient>().AddAuthKitAccessToken();
 
 var app = builder.Build();
 
