@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
@@ -84,6 +86,20 @@ public abstract class E2ETest(SampleAppFixture fixture, ITestOutputHelper output
     {
         await WaitForCircuitAsync(page);
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = linkText, Exact = true }).ClickAsync();
+    }
+
+    /// <summary>
+    /// Runs axe-core on the page (WCAG 2.1 A/AA rules) and fails on any violation, listing rule, impact and elements.
+    /// </summary>
+    protected static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+        var violations = result.Violations.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}").ToList();
+        Assert.True(violations.Count == 0, $"Accessibility violations on {page.Url}:{Environment.NewLine}{string.Join(Environment.NewLine, violations)}");
     }
 
     /// <summary>The value of the page's <c>wos-session</c> cookie entry, or null.</summary>

@@ -18,6 +18,7 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
         await Expect(page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Sign up" })).ToBeVisibleAsync();
         await WaitForCircuitAsync(page);
         await session.ScreenshotAsync(page, "home-signed-out");
+        await AssertAccessibleAsync(page);
 
         await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(EmulatorSignInPage);
@@ -30,6 +31,7 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
         await Expect(page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
         await WaitForCircuitAsync(page);
         await session.ScreenshotAsync(page, "home-signed-in");
+        await AssertAccessibleAsync(page);
 
         var cookie = await GetSessionCookieAsync(session);
         Assert.NotNull(cookie);
@@ -55,6 +57,7 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
         await Expect(page.GetByTestId("account-feature-flags")).ToContainTextAsync("new-dashboard");
         await WaitForCircuitAsync(page);
         await session.ScreenshotAsync(page, "account");
+        await AssertAccessibleAsync(page);
     });
 
     [Fact]
@@ -124,12 +127,14 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
         await NavigateInCircuitAsync(page, "Admin");
         await Expect(page.GetByTestId("admin-welcome")).ToBeVisibleAsync();
         await session.ScreenshotAsync(page, "admin");
+        await AssertAccessibleAsync(page);
 
         await NavigateInCircuitAsync(page, "Organizations");
         var switcher = page.GetByRole(AriaRole.Navigation, new() { Name = "Organizations" });
         await Expect(switcher).ToBeVisibleAsync();
         await Expect(page.Locator("[aria-current=true]")).ToContainTextAsync("Acme Corp");
         await session.ScreenshotAsync(page, "organizations");
+        await AssertAccessibleAsync(page);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to Globex" }).ClickAsync();
 
@@ -153,6 +158,7 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
         await Expect(page.GetByTestId("access-denied")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("access-denied")).ToContainTextAsync(Bob);
         await session.ScreenshotAsync(page, "admin-access-denied");
+        await AssertAccessibleAsync(page);
 
         // A full page load of /admin is a 403 rendered as the same access-denied page (Chromium logs the 403 itself).
         session.ExpectConsoleError("the server responded with a status of 403");
@@ -173,6 +179,7 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
         await Expect(banner.GetByRole(AriaRole.Button, new() { Name = "Stop impersonating" })).ToBeVisibleAsync();
         await WaitForCircuitAsync(page);
         await session.ScreenshotAsync(page, "impersonation-banner");
+        await AssertAccessibleAsync(page);
     });
 
     [Fact]
@@ -201,6 +208,7 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
         var sessionId = await page.GetByTestId("api-session-id").InnerTextAsync();
         Assert.StartsWith("session_", sessionId);
         await session.ScreenshotAsync(page, "api-demo");
+        await AssertAccessibleAsync(page);
 
         // Wait for the circuit to refresh the session, then call again: the API gets the new token.
         var circuitExpiry = page.GetByTestId("circuit-token-expiry");
