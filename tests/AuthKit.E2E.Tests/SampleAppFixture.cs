@@ -9,10 +9,10 @@ namespace AuthKit.E2E.Tests;
 public sealed class SampleAppFixture : IAsyncLifetime
 {
     /// <summary>The emulator's access-token lifetime: short, so refreshes happen within seconds.</summary>
-    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(6);
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(10);
 
     /// <summary>How often an open circuit re-checks its session at the latest.</summary>
-    public static readonly TimeSpan RevalidationInterval = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan RevalidationInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>How long before expiry a session is refreshed.</summary>
     public static readonly TimeSpan RefreshBuffer = TimeSpan.FromSeconds(2);
@@ -47,6 +47,8 @@ public sealed class SampleAppFixture : IAsyncLifetime
             ["AuthKit__RefreshBuffer"] = RefreshBuffer.ToString("c", CultureInfo.InvariantCulture),
         });
 
+        // Generous for a loaded 2-core CI machine; waits tied to token lifetimes set their own timeouts.
+        Assertions.SetDefaultExpectTimeout(10_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {

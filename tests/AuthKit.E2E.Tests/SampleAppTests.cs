@@ -1,3 +1,4 @@
+using System.Globalization;
 using Xunit.Abstractions;
 
 namespace AuthKit.E2E.Tests;
@@ -71,18 +72,18 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
         await page.EvaluateAsync("() => { window.__e2eNoReload = 'still here'; }");
 
         const int refreshes = 3;
-        var expiresAt = long.Parse((await expiry.GetAttributeAsync("data-expires-at"))!, System.Globalization.CultureInfo.InvariantCulture);
+        var expiresAt = long.Parse((await expiry.GetAttributeAsync("data-expires-at"))!, CultureInfo.InvariantCulture);
         for (var i = 1; i <= refreshes; i++)
         {
             // The countdown jumps forward when the circuit refreshes the session shortly before expiry.
-            await Expect(expiry).Not.ToHaveAttributeAsync("data-expires-at", expiresAt.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = OneTokenLifetime });
-            var next = long.Parse((await expiry.GetAttributeAsync("data-expires-at"))!, System.Globalization.CultureInfo.InvariantCulture);
+            await Expect(expiry).Not.ToHaveAttributeAsync("data-expires-at", expiresAt.ToString(CultureInfo.InvariantCulture), new() { Timeout = OneTokenLifetime });
+            var next = long.Parse((await expiry.GetAttributeAsync("data-expires-at"))!, CultureInfo.InvariantCulture);
             Assert.True(next > expiresAt, $"refresh {i}: the new expiry {next} is not later than {expiresAt}");
             expiresAt = next;
         }
 
         await Expect(page.GetByTestId("token-time-left")).ToBeVisibleAsync();
-        Assert.True(int.Parse(await page.GetByTestId("refresh-count").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) >= refreshes);
+        Assert.True(int.Parse(await page.GetByTestId("refresh-count").InnerTextAsync(), CultureInfo.InvariantCulture) >= refreshes);
         Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__e2eNoReload"));
         await Expect(page).ToHaveURLAsync(AppPage("/account"));
         await session.ScreenshotAsync(page, "account-after-refreshes");
@@ -109,6 +110,14 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
         await Expect(otherTab.GetByTestId("account-email")).ToHaveTextAsync(Alice);
         await WaitForCircuitAsync(otherTab);
 
+        // Sign out right after the other tab's circuit refreshed, so its next token-driven refresh is a whole
+        // (lifetime - refresh buffer) away: only revalidation can notice the sign-out before then.
+        var otherExpiry = otherTab.GetByTestId("token-expiry");
+        var before = await otherExpiry.GetAttributeAsync("data-expires-at");
+        await Expect(otherExpiry).Not.ToHaveAttributeAsync("data-expires-at", before!, new() { Timeout = OneTokenLifetime });
+        var refreshDue = DateTimeOffset.FromUnixTimeSeconds(long.Parse((await otherExpiry.GetAttributeAsync("data-expires-at"))!, CultureInfo.InvariantCulture))
+            - SampleAppFixture.RefreshBuffer;
+
         await page.GetByRole(AriaRole.Banner).GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 
         await Expect(page).ToHaveURLAsync(AppPage("/"));
@@ -116,8 +125,10 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
         Assert.Null(await GetSessionCookieAsync(session));
         Assert.False(await Emulator.IsSessionActiveAsync(sessionId), "the emulator still has the session active");
 
-        // The other tab's circuit notices within the revalidation interval and sends it to sign-in.
-        await Expect(otherTab).ToHaveURLAsync(EmulatorSignInPage, new() { Timeout = OneTokenLifetime });
+        // The other tab's circuit notices within the revalidation interval and sends the tab to sign-in.
+        await Expect(otherTab).ToHaveURLAsync(EmulatorSignInPage, new() { Timeout = (float)(SampleAppFixture.RevalidationInterval + TimeSpan.FromSeconds(4)).TotalMilliseconds });
+        var flippedAt = DateTimeOffset.UtcNow;
+        Assert.True(flippedAt < refreshDue, $"the other tab flipped at {flippedAt:HH:mm:ss.fff}, not before its token refresh was due ({refreshDue:HH:mm:ss.fff}): revalidation did not notice the sign-out");
     });
 
     [Fact]
