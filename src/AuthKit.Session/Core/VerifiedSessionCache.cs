@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -138,14 +139,64 @@ internal sealed class VerifiedSessionCache
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
     }
 
-    /// <summary>SHA-256 of the cookie's UTF-16 code units, stored inline (no allocation per look-up).</summary>
+    /// <summary>
+    /// SHA-256 of the cookie, stored inline (no allocation per look-up). ASCII cookies (all real ones) are hashed as
+    /// ASCII bytes, anything else as UTF-16; a leading tag byte keeps the two encodings from ever colliding.
+    /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     internal readonly record struct CookieHash(ulong A, ulong B, ulong C, ulong D)
     {
+        private const int StackLimit = 4096;
+
         public static CookieHash Of(string value)
         {
+            var chars = value.AsSpan();
+            return chars.Length < StackLimit ? OfAscii(chars, stackalloc byte[chars.Length + 1]) ?? OfUtf16(chars) : OfPooled(chars);
+        }
+
+        private static CookieHash OfPooled(ReadOnlySpan<char> chars)
+        {
+            var rented = ArrayPool<byte>.Shared.Rent(chars.Length + 1);
+            try
+            {
+                return OfAscii(chars, rented.AsSpan(0, chars.Length + 1)) ?? OfUtf16(chars);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        private static CookieHash? OfAscii(ReadOnlySpan<char> chars, Span<byte> buffer)
+        {
+            if (System.Text.Ascii.FromUtf16(chars, buffer[1..], out var written) != OperationStatus.Done)
+            {
+                return null;
+            }
+
+            buffer[0] = 0;
+            return FromBytes(buffer[..(written + 1)]);
+        }
+
+        private static CookieHash OfUtf16(ReadOnlySpan<char> chars)
+        {
+            var rented = ArrayPool<byte>.Shared.Rent(1 + chars.Length * 2);
+            try
+            {
+                rented[0] = 1;
+                MemoryMarshal.AsBytes(chars).CopyTo(rented.AsSpan(1));
+                return FromBytes(rented.AsSpan(0, 1 + chars.Length * 2));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        private static CookieHash FromBytes(ReadOnlySpan<byte> bytes)
+        {
             Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(MemoryMarshal.AsBytes(value.AsSpan()), digest);
+            SHA256.HashData(bytes, digest);
             var words = MemoryMarshal.Cast<byte, ulong>(digest);
             return new CookieHash(words[0], words[1], words[2], words[3]);
         }

@@ -93,8 +93,13 @@ public sealed class AccessTokenClaims
         return list;
     }
 
+    // Seconds representable as a DateTimeOffset (0001-01-01 .. 9999-12-31); anything else counts as absent.
+    private const double MinUnixSeconds = -62_135_596_800;
+    private const double MaxUnixSeconds = 253_402_300_799;
+
     private DateTimeOffset? GetTime(string name) =>
-        _payload.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var seconds)
+        _payload.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var seconds) &&
+        double.IsFinite(seconds) && seconds >= MinUnixSeconds && seconds <= MaxUnixSeconds
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000))
             : null;
 }

@@ -139,6 +139,17 @@ public sealed class VerifiedSessionCacheTests : IDisposable
         Assert.False(cache.TryGet("cookie", _h.Time.GetUtcNow(), out _));
     }
 
+    [Fact]
+    public void Cookie_keys_separate_ascii_text_from_utf16_lookalikes_and_handle_any_length()
+    {
+        // U+4141 is the bytes 41 41 in UTF-16LE, i.e. "AA" in ASCII: the encodings are tagged apart.
+        Assert.NotEqual(VerifiedSessionCache.CookieHash.Of("AA"), VerifiedSessionCache.CookieHash.Of("\u4141"));
+        Assert.Equal(VerifiedSessionCache.CookieHash.Of("é" + new string('x', 9000)), VerifiedSessionCache.CookieHash.Of("é" + new string('x', 9000)));
+        Assert.Equal(VerifiedSessionCache.CookieHash.Of(new string('y', 9000)), VerifiedSessionCache.CookieHash.Of(new string('y', 9000)));
+        Assert.NotEqual(VerifiedSessionCache.CookieHash.Of(new string('y', 9000)), VerifiedSessionCache.CookieHash.Of(new string('y', 9001)));
+        Assert.NotEqual(VerifiedSessionCache.CookieHash.Of(""), VerifiedSessionCache.CookieHash.Of("\0"));
+    }
+
     private AuthResult Auth(TimeSpan lifetime)
     {
         var session = _h.NewSession(lifetime: lifetime);

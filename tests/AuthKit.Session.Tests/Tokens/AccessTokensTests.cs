@@ -57,6 +57,20 @@ public sealed class AccessTokensTests : IDisposable
         Assert.True(AccessTokens.IsTokenExpiring(token, TimeSpan.Zero, _workos.Time));
     }
 
+    [Theory]
+    [InlineData("1e300")]
+    [InlineData("-1e300")]
+    [InlineData("253402300800")]
+    public void An_out_of_range_exp_counts_as_absent(string exp)
+    {
+        var payload = System.Text.Json.Nodes.JsonNode.Parse($$"""{"sub":"user_alice","exp":{{exp}}}""")!.AsObject();
+        var token = FakeWorkOS.SignRs256(payload, _workos.CurrentKey);
+
+        var claims = AccessTokens.ParseUnverified(token);
+
+        Assert.Null(claims.ExpiresAt);
+    }
+
     [Fact]
     public void A_token_without_exp_never_expires_and_a_malformed_one_always_does()
     {

@@ -96,6 +96,21 @@ public sealed class JwksAccessTokenVerifierTests : IDisposable
         Assert.Equal(AccessTokenFailure.Expired, result.Failure);
     }
 
+    [Theory]
+    [InlineData(1e300)]
+    [InlineData(253402300800d)]
+    public async Task A_signed_token_with_an_absurd_exp_is_rejected_not_thrown(double exp)
+    {
+        var verifier = CreateVerifier();
+        var payload = Payload();
+        payload["exp"] = exp;
+
+        var result = await verifier.ValidateAsync(FakeWorkOS.SignRs256(payload, _workos.CurrentKey));
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Failure, new[] { AccessTokenFailure.Malformed, AccessTokenFailure.Expired });
+    }
+
     [Fact]
     public async Task A_token_not_valid_yet_is_rejected()
     {
