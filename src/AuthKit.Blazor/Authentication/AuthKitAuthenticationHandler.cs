@@ -102,7 +102,10 @@ internal sealed partial class AuthKitAuthenticationHandler(
         cookies.ClearSession(Response);
     }
 
-    /// <summary>Fetch/XHR/JSON callers get 401 instead of a redirect to the sign-in page.</summary>
+    /// <summary>
+    /// Fetch/XHR/JSON callers get 401 instead of a redirect to the sign-in page. Requests asking for HTML (page loads,
+    /// Blazor enhanced navigation's <c>fetch</c>) are navigations and get the redirect.
+    /// </summary>
     internal static bool IsApiRequest(HttpRequest request)
     {
         var headers = request.Headers;
@@ -111,15 +114,19 @@ internal sealed partial class AuthKitAuthenticationHandler(
             return true;
         }
 
+        var accept = headers.Accept.ToString();
+        if (accept.Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         var mode = headers["Sec-Fetch-Mode"].ToString();
         if (mode.Length > 0 && !string.Equals(mode, "navigate", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
 
-        var accept = headers.Accept.ToString();
-        return accept.Contains("application/json", StringComparison.OrdinalIgnoreCase) &&
-               !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase);
+        return accept.Contains("application/json", StringComparison.OrdinalIgnoreCase);
     }
 
     private async Task RaiseEventsAsync(SessionResolution resolution)

@@ -126,28 +126,10 @@ public static class AuthKitServiceCollectionExtensions
 
     private static void AddSessionCore(IServiceCollection services, Action<AuthKitOptions>? configure)
     {
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
-
-        // Session core pieces (TryAdd: the core's own registration, or the app's, wins).
-        services.AddOptions<AuthKitCoreOptions>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISessionEncryption>(sp => new SessionEncryption(sp.GetRequiredService<TimeProvider>()));
-        services.AddHttpClient(AuthKitSessionServiceCollectionExtensions.HttpClientName);
-        if (!services.Any(d => d.ServiceType == typeof(IWorkOSUserManagement)))
-        {
-            services.AddHttpClient<IWorkOSUserManagement, WorkOSUserManagementClient>(AuthKitSessionServiceCollectionExtensions.HttpClientName);
-        }
-
-        services.TryAddSingleton<IAccessTokenVerifier, JwksAccessTokenVerifier>();
-        services.TryAddSingleton<AuthKitCore>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AuthKitOptions>, AuthKitEnvironmentPostConfigure>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthKitOptions>, AuthKitOptionsValidator>());
-        services.AddOptions<AuthKitOptions>().ValidateOnStart();
+        // The session core: options (+ WORKOS_* post-configuration and validation at start), WorkOS client, JWKS
+        // verifier, encryption, AuthKitCore, AuthService<,>. TryAdd throughout: the app's own registrations win.
+        services.AddAuthKitSession(configure);
         services.TryAddSingleton<ISessionStorage<HttpRequest, HttpResponse>>(sp => sp.GetRequiredService<HttpSessionCookies>());
-        services.TryAddSingleton<AuthService<HttpRequest, HttpResponse>>();
         services.TryAddSingleton<IAuthKitSessionBackend, CoreSessionBackend>();
     }
 

@@ -34,19 +34,27 @@ internal static partial class AuthKitEndpoints
     public static async Task<IResult> SignOutAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        if (await ValidateAntiforgeryAsync(context).ConfigureAwait(false) is { } rejected)
-        {
-            return rejected;
-        }
-
         var options = services.GetRequiredService<IOptions<AuthKitBlazorOptions>>().Value;
         var cookies = services.GetRequiredService<HttpSessionCookies>();
         var relay = services.GetRequiredService<SessionRelay>();
+        var auth = (await context.AuthenticateAsync(AuthKitDefaults.AuthenticationScheme).ConfigureAwait(false)).Principal.GetAuthResult();
+        if (await ValidateAntiforgeryAsync(context).ConfigureAwait(false) is { } rejected)
+        {
+            if (auth.IsAuthenticated)
+            {
+                return rejected;
+            }
+
+            // Already signed out (e.g. the session ended while the page was open, so the page's token no longer matches):
+            // finishing a sign-out is harmless; clear whatever is left and go home without touching any session.
+            cookies.ClearSession(context.Response);
+            return TypedResults.Redirect(context.Request.PathBase + options.SignedOutReturnPath);
+        }
+
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var returnPath = ReturnPath.Sanitize(form["returnTo"].ToString() is { Length: > 0 } r ? r : null, options.SignedOutReturnPath);
 
         // The user from the scheme, or (e.g. WorkOS down while the token expired) the session id in the cookie itself.
-        var auth = (await context.AuthenticateAsync(AuthKitDefaults.AuthenticationScheme).ConfigureAwait(false)).Principal.GetAuthResult();
         var sessionId = auth.SessionId;
         var userId = auth.User?.Id;
         if (string.IsNullOrEmpty(sessionId) && cookies.ReadSession(context.Request) is { Length: > 0 and <= SessionResolver.MaxCookieLength } cookie &&
@@ -61,7 +69,12 @@ internal static partial class AuthKitEndpoints
         if (!string.IsNullOrEmpty(sessionId))
         {
             await relay.MarkEndedAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
-            var absoluteReturn = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{returnPath}";
+            // The app's public origin comes from the configured redirect URI (trusted, right behind proxies), not the Host header.
+            var redirectUri = services.GetRequiredService<IOptions<AuthKitOptions>>().Value.RedirectUri;
+            var origin = Uri.TryCreate(redirectUri, UriKind.Absolute, out var configured)
+                ? configured.GetLeftPart(UriPartial.Authority)
+                : $"{context.Request.Scheme}://{context.Request.Host}";
+            var absoluteReturn = origin + context.Request.PathBase + returnPath;
             redirect = services.GetRequiredService<IWorkOSUserManagement>().GetLogoutUrl(sessionId, absoluteReturn).ToString();
         }
 

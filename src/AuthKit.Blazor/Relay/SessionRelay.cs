@@ -13,6 +13,9 @@ namespace AuthKit.Blazor;
 /// </summary>
 internal sealed partial class SessionRelay(ISessionRotationStore store, IOptions<AuthKitBlazorOptions> options, ILogger<SessionRelay> logger)
 {
+    /// <summary>Whether the store is shared with other servers (anything but the in-memory default).</summary>
+    public bool IsShared { get; } = store is not MemorySessionRotationStore;
+
     /// <summary>Longest chain followed (guards against cycles and runaway chains).</summary>
     internal const int MaxChainLength = 32;
 
@@ -71,6 +74,10 @@ internal sealed partial class SessionRelay(ISessionRotationStore store, IOptions
     /// <summary>Whether the session was signed out.</summary>
     public ValueTask<bool> IsEndedAsync(string? sessionId, CancellationToken cancellationToken = default) =>
         string.IsNullOrEmpty(sessionId) ? ValueTask.FromResult(false) : store.IsEndedAsync(KeyForSessionId(sessionId), cancellationToken);
+
+    /// <summary>As <see cref="IsEndedAsync"/>, with the registry key already computed.</summary>
+    public ValueTask<bool> IsEndedByKeyAsync(string key, CancellationToken cancellationToken = default) =>
+        store.IsEndedAsync(key, cancellationToken);
 
     private static string Hash(string domain, string value)
     {

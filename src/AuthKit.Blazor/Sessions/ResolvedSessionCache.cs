@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Buffers;
 using System.Text;
 using AuthKit.Session;
 
@@ -31,7 +32,7 @@ internal sealed class ResolvedSessionCache(int capacity)
             _entries.Clear();
         }
 
-        _entries[Key(cookie)] = new Entry(auth, SessionRelay.KeyForRefreshToken(auth.RefreshToken), expiresAt);
+        _entries[Key(cookie)] = new Entry(auth, SessionRelay.KeyForRefreshToken(auth.RefreshToken), SessionRelay.KeyForSessionId(auth.SessionId), expiresAt);
     }
 
     public void Remove(string cookie) => _entries.TryRemove(Key(cookie), out _);
@@ -39,13 +40,19 @@ internal sealed class ResolvedSessionCache(int capacity)
     private static string Key(string cookie)
     {
         Span<byte> hash = stackalloc byte[32];
-        var max = Encoding.UTF8.GetMaxByteCount(cookie.Length);
-        var buffer = max <= 4096 ? stackalloc byte[max] : new byte[max];
-        var length = Encoding.UTF8.GetBytes(cookie, buffer);
-        SHA256.HashData(buffer[..length], hash);
+        var count = Encoding.UTF8.GetByteCount(cookie);
+        byte[]? rented = count > 4096 ? ArrayPool<byte>.Shared.Rent(count) : null;
+        var buffer = rented is null ? stackalloc byte[count] : rented.AsSpan(0, count);
+        Encoding.UTF8.GetBytes(cookie, buffer);
+        SHA256.HashData(buffer, hash);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
         return Convert.ToBase64String(hash);
     }
 
-    /// <summary>A verified session, its relay key and its access-token expiry.</summary>
-    internal sealed record Entry(AuthResult Auth, string RelayKey, DateTimeOffset ExpiresAt);
+    /// <summary>A verified session, its relay and ended-registry keys, and its access-token expiry.</summary>
+    internal sealed record Entry(AuthResult Auth, string RelayKey, string EndedKey, DateTimeOffset ExpiresAt);
 }

@@ -24,6 +24,8 @@ internal sealed partial class SessionResolver(
     internal const int MaxCookieLength = 16 * 1024;
 
     private const int MaxRelayHops = 3;
+    private const int SharedRelayRechecks = 5;
+    private static readonly TimeSpan SharedRelayRecheckDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, Task<RefreshOutcome>> _flights = new(StringComparer.Ordinal);
@@ -49,7 +51,7 @@ internal sealed partial class SessionResolver(
         // Fast path: a cookie verified before, still outside the refresh buffer, not ended, not rotated since.
         if (_cache.TryGet(cookie, out var cached) && cached.ExpiresAt - time.GetUtcNow() > options.Value.RefreshBuffer)
         {
-            if (await relay.IsEndedAsync(cached.Auth.SessionId, cancellationToken).ConfigureAwait(false))
+            if (await relay.IsEndedByKeyAsync(cached.EndedKey, cancellationToken).ConfigureAwait(false))
             {
                 _cache.Remove(cookie);
                 return SessionResolution.Ended;
@@ -247,11 +249,21 @@ internal sealed partial class SessionResolver(
             var isFinal = ex is TokenRefreshException { IsFinal: true };
             if (isFinal)
             {
-                // Someone (another server, a flight that just ended) may have rotated this token meanwhile.
-                var late = await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false);
-                if (late is not null)
+                // Someone (another server, a flight that just ended) may have rotated this token meanwhile. With a shared
+                // store another server may still be writing its successor: look again a few times before giving up.
+                var attempts = relay.IsShared ? SharedRelayRechecks : 1;
+                for (var attempt = 0; attempt < attempts; attempt++)
                 {
-                    return late;
+                    if (attempt > 0)
+                    {
+                        await Task.Delay(SharedRelayRecheckDelay, time).ConfigureAwait(false);
+                    }
+
+                    var late = await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false);
+                    if (late is not null)
+                    {
+                        return late;
+                    }
                 }
             }
 

@@ -61,6 +61,21 @@ public sealed class SignInFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Blazor_enhanced_navigation_to_a_protected_page_gets_the_sign_in_redirect()
+    {
+        var browser = _host.NewBrowser();
+
+        var response = await browser.GetAsync("/protected", r =>
+        {
+            r.Headers.TryAddWithoutValidation("Accept", "text/html; blazor-enhanced-nav=on");
+            r.Headers.Add("Sec-Fetch-Mode", "cors");
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/auth/sign-in?returnPathname=", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_principal_carries_organization_role_and_permission_claims_for_policies()
     {
         var alice = _host.NewBrowser();

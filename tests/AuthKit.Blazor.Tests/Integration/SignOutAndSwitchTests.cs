@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using AuthKit.Blazor.Tests.TestSupport;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthKit.Blazor.Tests.Integration;
@@ -10,11 +13,16 @@ public sealed class SignOutAndSwitchTests : IAsyncLifetime
     private AuthKitTestHost _host = null!;
     private readonly List<string> _events = [];
 
-    public async Task InitializeAsync() => _host = await AuthKitTestHost.StartAsync(b => b.WithEvents(e =>
-    {
-        e.OnSignedOut = ctx => { lock (_events) { _events.Add("signed-out:" + ctx.SessionId); } return Task.CompletedTask; };
-        e.OnSessionRefreshed = ctx => { lock (_events) { _events.Add("refreshed:" + ctx.Current.OrganizationId); } return Task.CompletedTask; };
-    }));
+    public async Task InitializeAsync() => _host = await AuthKitTestHost.StartAsync(
+        b => b.WithEvents(e =>
+        {
+            e.OnSignedOut = ctx => { lock (_events) { _events.Add("signed-out:" + ctx.SessionId); } return Task.CompletedTask; };
+        }),
+        app => app.MapPost("/local-sign-out", async (HttpContext ctx) =>
+        {
+            await ctx.SignOutAsync(AuthKitDefaults.AuthenticationScheme);
+            return "signed out";
+        }));
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -49,6 +57,19 @@ public sealed class SignOutAndSwitchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HttpContext_SignOutAsync_clears_the_cookie_and_ends_the_session_everywhere()
+    {
+        var (browser, _) = await SignedInAsync();
+        var otherTab = browser.Clone();
+
+        var response = await browser.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/local-sign-out"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(browser.SessionCookie);
+        Assert.Equal(HttpStatusCode.Redirect, (await otherTab.GetAsync("/protected")).StatusCode);
+    }
+
+    [Fact]
     public async Task Sign_out_reaches_circuits_through_the_ended_session_registry()
     {
         var (browser, _) = await SignedInAsync();
@@ -77,6 +98,20 @@ public sealed class SignOutAndSwitchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sign_out_returns_to_the_configured_origin_whatever_the_Host_header_says()
+    {
+        var (browser, _) = await SignedInAsync();
+        var token = await (await browser.GetAsync("/antiforgery")).Content.ReadFromJsonAsync<AuthKitTestHost.Token>();
+
+        var response = await browser.SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, "/auth/sign-out") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { [token!.FieldName] = token.Value }) },
+            r => r.Headers.Host = "evil.example");
+
+        var query = System.Web.HttpUtility.ParseQueryString(response.Headers.Location!.Query);
+        Assert.Equal("http://localhost/", query["return_to"]);
+    }
+
+    [Fact]
     public async Task Sign_out_without_an_antiforgery_token_is_rejected_and_keeps_the_session()
     {
         var (browser, _) = await SignedInAsync();
@@ -87,6 +122,21 @@ public sealed class SignOutAndSwitchTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(cookie, browser.SessionCookie);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/protected")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Sign_out_from_a_page_whose_session_already_ended_still_completes()
+    {
+        var (browser, me) = await SignedInAsync();
+        var token = await (await browser.GetAsync("/antiforgery")).Content.ReadFromJsonAsync<AuthKitTestHost.Token>();
+        _host.Emulator.RevokeSession(me.SessionId!);
+        _host.Advance(TimeSpan.FromMinutes(6)); // the refresh is now rejected: the request is anonymous
+
+        var response = await browser.PostFormAsync("/auth/sign-out", new Dictionary<string, string> { [token!.FieldName] = token.Value });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+        Assert.Null(browser.SessionCookie);
     }
 
     [Fact]
