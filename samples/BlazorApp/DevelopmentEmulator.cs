@@ -28,6 +28,7 @@ internal static partial class DevelopmentEmulator
             return null;
         }
 
+        var redirectUri = GetRedirectUri(builder.Configuration);
         var section = builder.Configuration.GetSection("AuthKit:Emulator");
         var accessTokenLifetime = section.GetValue("AccessTokenLifetime", TimeSpan.FromMinutes(5));
         var options = new WorkOSEmulatorOptions
@@ -40,7 +41,7 @@ internal static partial class DevelopmentEmulator
 
         var settings = new Dictionary<string, string?>(emulator.GetAuthKitConfiguration("AuthKit"))
         {
-            ["AuthKit:RedirectUri"] = GetRedirectUri(builder.Configuration),
+            ["AuthKit:RedirectUri"] = redirectUri,
             ["AuthKit:CookiePassword"] = CreateCookiePassword(),
         };
 
