@@ -25,6 +25,7 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
         await Expect(page).ToHaveURLAsync(EmulatorSignInPage);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = Alice })).ToBeVisibleAsync();
         await session.ScreenshotAsync(page, "emulator-sign-in");
+        await AssertAccessibleAsync(page);
         await SignInOnEmulatorAsync(page, Alice);
 
         await Expect(page).ToHaveURLAsync(AppPage("/"));
