@@ -80,6 +80,8 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
             await Expect(expiry).Not.ToHaveAttributeAsync("data-expires-at", expiresAt.ToString(CultureInfo.InvariantCulture), new() { Timeout = OneTokenLifetime });
             var next = long.Parse((await expiry.GetAttributeAsync("data-expires-at"))!, CultureInfo.InvariantCulture);
             Assert.True(next > expiresAt, $"refresh {i}: the new expiry {next} is not later than {expiresAt}");
+            var secondsLeft = int.Parse((await page.GetByTestId("token-time-left").GetAttributeAsync("data-seconds-left"))!, CultureInfo.InvariantCulture);
+            Assert.True(secondsLeft > SampleAppFixture.RefreshBuffer.TotalSeconds, $"refresh {i}: the countdown shows {secondsLeft} s, it did not jump forward");
             expiresAt = next;
         }
 
