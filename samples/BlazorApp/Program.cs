@@ -1,5 +1,46 @@
-// Placeholder: the sample arrives with the AuthKit.Blazor issue.
+using BlazorApp;
+using BlazorApp.Api;
+using BlazorApp.Components;
+
 var builder = WebApplication.CreateBuilder(args);
+
+// Dev mode: no WorkOS settings + Development => the built-in WorkOS emulator with demo users.
+await using var emulator = await DevelopmentEmulator.StartIfNeededAsync(builder);
+
+builder.Services.AddRazorComponents()
+    .AddInteractiveServerComponents();
+
+// WorkOS AuthKit: the "AuthKit" configuration section plus the WORKOS_* environment variables.
+builder.Services.AddAuthKit();
+
+// The sample's own API accepts WorkOS access tokens as bearer tokens; pages call it through an
+// HttpClient whose handler attaches the current user's access token.
+builder.Services.AddMeApi();
+builder.Services.AddHttpClient<MeApiClient>().AddAuthKitAccessToken();
+
 var app = builder.Build();
-app.MapGet("/", () => "AuthKit.Blazor sample: arrives with the Blazor issue.");
+
+if (emulator is not null)
+{
+    DevelopmentEmulator.LogUsingEmulator(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BlazorApp.DevMode"), emulator.BaseUri);
+}
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
+}
+
+// 403 (signed in, not allowed) and 404 render the app's own pages; /api keeps its bare status codes.
+app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapAuthKit();
+app.MapMeApi();
+app.MapRazorComponents<App>()
+    .AddInteractiveServerRenderMode();
+
 app.Run();

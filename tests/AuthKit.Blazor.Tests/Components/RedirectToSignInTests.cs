@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using AuthKit.Session;
 using AuthKit.Blazor.Components;
 using Bunit;
 using Microsoft.AspNetCore.Components;
@@ -65,4 +67,38 @@ public sealed class RedirectToSignInTests : AuthKitComponentTestContext
         Assert.Equal("Admins only", cut.Find("h1").TextContent);
         Assert.Empty(cut.FindAll(".authkit-access-denied"));
     }
+
+    [Fact]
+    public void Sends_the_user_to_sign_in_when_the_session_ends_while_access_denied_is_shown()
+    {
+        Navigation.NavigateTo("/admin");
+        var host = RenderWithState(StateOf(Alice()));
+        Assert.NotNull(host.Find(".authkit-access-denied"));
+        var before = Navigation.History.Count;
+
+        host.Render(p => p.Add(c => c.Value, Anonymous));
+
+        Assert.Equal(before + 1, Navigation.History.Count);
+        var navigation = Navigation.History.First();
+        Assert.Equal("/auth/sign-in?returnPathname=%2Fadmin", navigation.Uri);
+        Assert.True(navigation.Options.ForceLoad);
+        Assert.Empty(host.FindAll(".authkit-access-denied"));
+    }
+
+    [Fact]
+    public void Redirects_only_once_when_the_anonymous_state_is_cascaded_again()
+    {
+        Navigation.NavigateTo("/account");
+        var host = RenderWithState(Anonymous);
+        var after = Navigation.History.Count;
+
+        host.Render(p => p.Add(c => c.Value, StateOf(AuthResult.Anonymous)));
+
+        Assert.Equal(after, Navigation.History.Count);
+    }
+
+    private IRenderedComponent<CascadingValue<Task<AuthenticationState>>> RenderWithState(Task<AuthenticationState> state) =>
+        Render<CascadingValue<Task<AuthenticationState>>>(p => p
+            .Add(c => c.Value, state)
+            .AddChildContent<RedirectToSignIn>());
 }

@@ -1,0 +1,40 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace AuthKit.E2E.Tests;
+
+/// <summary>The emulator's HTTP control surface (<c>/_emulator/...</c>), as the E2E suite reaches it from outside the app.</summary>
+public sealed class EmulatorControl : IDisposable
+{
+    private readonly HttpClient _http;
+
+    /// <summary>Talks to the emulator at <paramref name="emulatorUri"/>; the control surface wants the emulator's API key.</summary>
+    public EmulatorControl(Uri emulatorUri)
+    {
+        _http = new HttpClient { BaseAddress = emulatorUri, Timeout = TimeSpan.FromSeconds(10) };
+        _http.DefaultRequestHeaders.Authorization = new("Bearer", new AuthKit.Testing.WorkOSEmulatorOptions().ApiKey);
+    }
+
+    /// <summary>How many refresh tokens the emulator rejected so far (used, revoked or unknown).</summary>
+    public async Task<int> GetRejectedRefreshTokensAsync()
+    {
+        var counts = await _http.GetFromJsonAsync<JsonElement>("_emulator/counts");
+        return counts.GetProperty("rejected_refresh_tokens").GetInt32();
+    }
+
+    /// <summary>Whether the emulator still considers the session active.</summary>
+    public async Task<bool> IsSessionActiveAsync(string sessionId)
+    {
+        var session = await _http.GetFromJsonAsync<JsonElement>($"_emulator/sessions/{Uri.EscapeDataString(sessionId)}");
+        return session.GetProperty("active").GetBoolean();
+    }
+
+    /// <summary>Revokes the session at the emulator (as an admin would in the WorkOS dashboard).</summary>
+    public async Task RevokeSessionAsync(string sessionId)
+    {
+        using var response = await _http.PostAsync($"_emulator/sessions/{Uri.EscapeDataString(sessionId)}/revoke", null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+
+namespace AuthKit.E2E.Tests;
+
+/// <summary>
+/// One running sample (dev mode, short access-token lifetime) and one headless Debian Chromium for the whole suite;
+/// every test gets its own <see cref="IBrowserContext"/>.
+/// </summary>
+public sealed class SampleAppFixture : IAsyncLifetime
+{
+    /// <summary>The emulator's access-token lifetime: short, so refreshes happen within seconds.</summary>
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often an open circuit re-checks its session at the latest.</summary>
+    public static readonly TimeSpan RevalidationInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long before expiry a session is refreshed.</summary>
+    public static readonly TimeSpan RefreshBuffer = TimeSpan.FromSeconds(2);
+
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private SampleAppProcess? _app;
+
+    /// <summary>The running sample.</summary>
+    public SampleAppProcess App => _app ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+    /// <summary>The shared browser.</summary>
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+    /// <summary>Where screenshots and failure artifacts go: <c>screenshots/</c> under the test output directory.</summary>
+    public static string ArtifactsDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(ArtifactsDirectory);
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (apt-get install chromium); test.sh does this.");
+        }
+
+        _app = await SampleAppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["AuthKit__Emulator__AccessTokenLifetime"] = AccessTokenLifetime.ToString("c", CultureInfo.InvariantCulture),
+            ["AuthKit__RevalidationInterval"] = RevalidationInterval.ToString("c", CultureInfo.InvariantCulture),
+            ["AuthKit__RefreshBuffer"] = RefreshBuffer.ToString("c", CultureInfo.InvariantCulture),
+        });
+
+        // Generous for a loaded 2-core CI machine; waits tied to token lifetimes set their own timeouts.
+        Assertions.SetDefaultExpectTimeout(10_000);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(ArtifactsDirectory, "sample-app.log"), _app.Output);
+            await _app.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SampleAppCollection : ICollectionFixture<SampleAppFixture>
+{
+    public const string Name = "Sample app in Chromium";
+}
