@@ -56,7 +56,8 @@ public sealed class AuthKitBlazorOptions
 
     /// <summary>
     /// Number of verified session cookies remembered (by SHA-256 of the value) so a cookie seen before is not unsealed
-    /// and verified again while its access token is outside the refresh buffer. Default 10,000; 0 disables.
+    /// and verified again while its access token is outside the refresh buffer. Sizes the one cache the scheme shares
+    /// with the session core (<c>AuthKitCoreOptions.VerifiedSessionCacheSize</c> is set from it). Default 10,000; 0 disables.
     /// </summary>
     public int VerifiedSessionCacheSize { get; set; } = 10_000;
 

@@ -20,7 +20,6 @@ internal sealed partial class AuthKitAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     SessionResolver resolver,
-    SessionRelay relay,
     HttpSessionCookies cookies,
     IOptions<AuthKitBlazorOptions> blazorOptions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder), IAuthenticationSignOutHandler
@@ -96,7 +95,7 @@ internal sealed partial class AuthKitAuthenticationHandler(
         var auth = (await Context.AuthenticateAsync(Scheme.Name).ConfigureAwait(false)).Principal.GetAuthResult();
         if (auth.IsAuthenticated && !string.IsNullOrEmpty(auth.SessionId))
         {
-            await relay.MarkEndedAsync(auth.SessionId, Context.RequestAborted).ConfigureAwait(false);
+            await resolver.EndSessionAsync(auth.SessionId, Context.RequestAborted).ConfigureAwait(false);
         }
 
         cookies.ClearSession(Response);

@@ -43,6 +43,10 @@ public static class AuthKitServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthKitBlazorOptions>, AuthKitBlazorOptionsValidator>());
         AddSessionCore(services, configure);
 
+        // One verified-cookie cache serves the scheme and the core (AuthKitCore owns it): size it from the Blazor options.
+        services.AddOptions<AuthKitCoreOptions>().Configure<IOptions<AuthKitBlazorOptions>>(
+            static (core, blazor) => core.VerifiedSessionCacheSize = blazor.Value.VerifiedSessionCacheSize);
+
         // Relay, resolver, cookies, coordinator.
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISessionRotationStore, MemorySessionRotationStore>();

@@ -68,7 +68,7 @@ internal static partial class AuthKitEndpoints
         string redirect = returnPath;
         if (!string.IsNullOrEmpty(sessionId))
         {
-            await relay.MarkEndedAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
+            await services.GetRequiredService<SessionResolver>().EndSessionAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
             // The app's public origin comes from the configured redirect URI (trusted, right behind proxies), not the Host header.
             var redirectUri = services.GetRequiredService<IOptions<AuthKitOptions>>().Value.RedirectUri;
             var origin = Uri.TryCreate(redirectUri, UriKind.Absolute, out var configured)

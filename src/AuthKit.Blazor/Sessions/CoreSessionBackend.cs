@@ -26,6 +26,8 @@ internal sealed class CoreSessionBackend(
         }
     }
 
+    public VerifiedSessionCache VerifiedSessions => core.Cache;
+
     public string Seal(Session session) => encryption.SealSession(session, Password);
 
     public AccessTokenClaims? TryReadClaims(string accessToken) =>

@@ -27,6 +27,11 @@ internal interface IAuthKitSessionBackend
     /// the new session. Throws <see cref="TokenRefreshException"/> on failure.
     /// </summary>
     Task<Session> RefreshAsync(Session session, string? organizationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The bounded cache of verified cookies, shared with the core's own per-request path (one per <c>AuthKitCore</c>).
+    /// </summary>
+    VerifiedSessionCache VerifiedSessions { get; }
 }
 
 /// <summary>Outcome of an access-token verification.</summary>

@@ -29,7 +29,7 @@ internal sealed partial class SessionResolver(
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, Task<RefreshOutcome>> _flights = new(StringComparer.Ordinal);
-    private readonly ResolvedSessionCache _cache = new(options.Value.VerifiedSessionCacheSize);
+    private readonly VerifiedSessionCache _cache = backend.VerifiedSessions;
 
     /// <summary>Number of refresh flights in progress (for tests).</summary>
     internal int FlightsInProgress => _flights.Count;
@@ -48,16 +48,20 @@ internal sealed partial class SessionResolver(
             return SessionResolution.Invalid;
         }
 
-        // Fast path: a cookie verified before, still outside the refresh buffer, not ended, not rotated since.
-        if (_cache.TryGet(cookie, out var cached) && cached.ExpiresAt - time.GetUtcNow() > options.Value.RefreshBuffer)
+        // Fast path: a cookie verified before (here or by the core), still outside the refresh buffer, not ended, not
+        // rotated since. The relay and ended-registry keys are derived once per cache entry and kept with it.
+        var key = VerifiedSessionCache.CookieHash.Of(cookie);
+        var now = time.GetUtcNow();
+        if (_cache.TryGetEntry(key, now, out var cached) && cached.Auth.AccessTokenExpiresAt is { } expiresAt && expiresAt - now > options.Value.RefreshBuffer)
         {
-            if (await relay.IsEndedByKeyAsync(cached.EndedKey, cancellationToken).ConfigureAwait(false))
+            var keys = cached.Attachment as RelayKeys ?? RelayKeys.AttachTo(cached);
+            if (await relay.IsEndedByKeyAsync(keys.EndedKey, cancellationToken).ConfigureAwait(false))
             {
-                _cache.Remove(cookie);
+                _cache.Remove(key);
                 return SessionResolution.Ended;
             }
 
-            if (await relay.FindNewestByKeyAsync(cached.RelayKey, cancellationToken).ConfigureAwait(false) is null)
+            if (await relay.FindNewestByKeyAsync(keys.RelayKey, cancellationToken).ConfigureAwait(false) is null)
             {
                 return SessionResolution.Authenticated(cached.Auth);
             }
@@ -74,18 +78,28 @@ internal sealed partial class SessionResolver(
         switch (resolution.Status)
         {
             case SessionResolutionStatus.Authenticated:
-                _cache.Set(cookie, resolution.Auth);
+                _cache.Set(key, resolution.Auth, RelayKeys.Of(resolution.Auth));
                 break;
             case SessionResolutionStatus.Updated:
-                _cache.Remove(cookie);
-                _cache.Set(resolution.SealedSession!, resolution.Auth);
+                _cache.Remove(key);
+                _cache.Set(VerifiedSessionCache.CookieHash.Of(resolution.SealedSession!), resolution.Auth, RelayKeys.Of(resolution.Auth));
                 break;
             default:
-                _cache.Remove(cookie);
+                _cache.Remove(key);
                 break;
         }
 
         return resolution;
+    }
+
+    /// <summary>
+    /// Records a session as ended (signed out) in the relay's registry and forgets its cookies in the shared verified
+    /// cache, so neither this scheme nor the core's own validation serves it again.
+    /// </summary>
+    public async ValueTask EndSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        await relay.MarkEndedAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        _cache.RemoveSession(sessionId);
     }
 
     /// <summary>
@@ -338,6 +352,23 @@ internal sealed partial class SessionResolver(
 
     [LoggerMessage(EventId = 5104, Level = LogLevel.Debug, Message = "AuthKit session refreshed at WorkOS (organization switch: {Switch}).")]
     private static partial void LogRefreshed(ILogger logger, bool @switch);
+}
+
+/// <summary>A cached session's relay and ended-registry keys, attached to its <see cref="VerifiedSessionCache"/> entry.</summary>
+internal sealed record RelayKeys(string RelayKey, string EndedKey)
+{
+    /// <summary>The keys of a signed-in session; null when anonymous (the cache only holds signed-in sessions).</summary>
+    public static RelayKeys? Of(AuthResult auth) => auth.IsAuthenticated
+        ? new(SessionRelay.KeyForRefreshToken(auth.RefreshToken), SessionRelay.KeyForSessionId(auth.SessionId))
+        : null;
+
+    /// <summary>Computes the keys of an entry stored without them (e.g. by the core) and attaches them for next time.</summary>
+    public static RelayKeys AttachTo(VerifiedSessionCache.Entry entry)
+    {
+        var keys = Of(entry.Auth) ?? throw new InvalidOperationException("The verified-session cache holds only signed-in sessions.");
+        entry.Attachment = keys;
+        return keys;
+    }
 }
 
 /// <summary>The result of one refresh flight, shared by every caller that joined it.</summary>

@@ -9,7 +9,9 @@ namespace AuthKit.Session;
 /// A bounded cache of session cookies already unsealed and verified, keyed by a SHA-256 of the full cookie value
 /// (so huge cookie strings are not kept as keys). A hit is served only while the access token is unexpired; the
 /// expiry is checked on every look-up. Entries are evicted on sign-out and refresh of their session, and when the
-/// cache is full (expired entries first, then arbitrary ones).
+/// cache is full (expired entries first, then arbitrary ones). One instance per <see cref="AuthKitCore"/>, shared by
+/// every per-request path (the core's own validation and the Blazor scheme's resolver); an entry may carry a caller's
+/// <see cref="Entry.Attachment"/> (data derived once from the session, e.g. precomputed look-up keys).
 /// </summary>
 internal sealed class VerifiedSessionCache
 {
@@ -35,29 +37,37 @@ internal sealed class VerifiedSessionCache
     /// <summary>As <see cref="TryGet(string, DateTimeOffset, out SealedSessionValidation)"/>, with the cookie's hash already computed.</summary>
     public bool TryGet(CookieHash key, DateTimeOffset now, out SealedSessionValidation validation)
     {
-        if (_capacity > 0)
-        {
-            if (_entries.TryGetValue(key, out var entry))
-            {
-                if (now < entry.ExpiresAt)
-                {
-                    validation = entry.Validation;
-                    return true;
-                }
+        var hit = TryGetEntry(key, now, out var entry);
+        validation = hit ? entry.Validation : null!;
+        return hit;
+    }
 
-                Remove(key, entry);
+    /// <summary>
+    /// Returns the entry when the cookie was verified before and its access token has not expired (expired entries are
+    /// removed), so the caller can read or set its <see cref="Entry.Attachment"/>.
+    /// </summary>
+    public bool TryGetEntry(CookieHash key, DateTimeOffset now, out Entry entry)
+    {
+        if (_capacity > 0 && _entries.TryGetValue(key, out var found))
+        {
+            if (now < found.ExpiresAt)
+            {
+                entry = found;
+                return true;
             }
+
+            Remove(key, found);
         }
 
-        validation = null!;
+        entry = null!;
         return false;
     }
 
     /// <summary>Remembers a verified session until its access token expires.</summary>
     public void Set(string sealedSession, AuthResult auth) => Set(CookieHash.Of(sealedSession), auth);
 
-    /// <summary>As <see cref="Set(string, AuthResult)"/>, with the cookie's hash already computed.</summary>
-    public void Set(CookieHash key, AuthResult auth)
+    /// <summary>As <see cref="Set(string, AuthResult)"/>, with the cookie's hash already computed and an optional <see cref="Entry.Attachment"/>.</summary>
+    public void Set(CookieHash key, AuthResult auth, object? attachment = null)
     {
         if (_capacity == 0 || !auth.IsAuthenticated || auth.Claims.ExpiresAt is not { } expiresAt)
         {
@@ -69,7 +79,7 @@ internal sealed class VerifiedSessionCache
             Trim(DateTimeOffset.MinValue);
         }
 
-        var entry = new Entry(auth, expiresAt + _clockSkew);
+        var entry = new Entry(auth, expiresAt + _clockSkew) { Attachment = attachment };
         _entries.AddOrUpdate(key, static (_, state) => { Interlocked.Increment(ref state.Self._count); return state.Entry; },
             static (_, _, state) => state.Entry, (Self: this, Entry: entry));
     }
@@ -144,11 +154,23 @@ internal sealed class VerifiedSessionCache
         }
     }
 
-    private sealed class Entry(AuthResult auth, DateTimeOffset expiresAt)
+    /// <summary>A cached verification: the session, its expiry (access-token expiry plus clock skew) and a caller's attachment.</summary>
+    internal sealed class Entry(AuthResult auth, DateTimeOffset expiresAt)
     {
+        private object? _attachment;
+
         public SealedSessionValidation Validation { get; } = new(auth, refreshed: false, sealedSession: null);
+
         public AuthResult Auth => Validation.Auth;
+
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
+
+        /// <summary>Data a caller derived once from <see cref="Auth"/> (set lazily; racing writers store equal values). Default null.</summary>
+        public object? Attachment
+        {
+            get => Volatile.Read(ref _attachment);
+            set => Volatile.Write(ref _attachment, value);
+        }
     }
 
     /// <summary>

@@ -271,4 +271,52 @@ public sealed class SessionResolverTests
         Assert.Equal(SessionResolutionStatus.Updated, result.Status);
         Assert.Equal(1, h.Backend.RefreshCalls);
     }
+
+    [Fact]
+    public async Task A_cookie_cached_by_the_core_is_served_without_unsealing_and_still_sees_sign_out()
+    {
+        var h = new ResolverHarness();
+        var session = h.Backend.CreateSession();
+        var cookie = h.Backend.Seal(session);
+        h.Backend.VerifiedSessions.Set(cookie, AuthResult.FromSession(session, h.Backend.TryReadClaims(session.AccessToken)!));
+
+        var served = await h.Resolver.ResolveCookieAsync(cookie);
+        var unsealsWhileCached = h.Backend.UnsealCalls;
+        await h.Relay.MarkEndedAsync("session_1");
+        var ended = await h.Resolver.ResolveCookieAsync(cookie);
+
+        Assert.Equal(SessionResolutionStatus.Authenticated, served.Status);
+        Assert.Equal(0, unsealsWhileCached);
+        Assert.Equal(SessionResolutionStatus.Ended, ended.Status);
+        Assert.Equal(0, h.Backend.VerifiedSessions.Count);
+    }
+
+    [Fact]
+    public async Task Cookies_the_resolver_verifies_go_into_the_backends_bounded_cache()
+    {
+        var h = new ResolverHarness(new AuthKitBlazorOptions { VerifiedSessionCacheSize = 3 });
+        var cookies = Enumerable.Range(0, 10).Select(i => h.Backend.Seal(h.Backend.CreateSession(sessionId: "session_" + i))).ToList();
+
+        foreach (var cookie in cookies)
+        {
+            await h.Resolver.ResolveCookieAsync(cookie);
+        }
+
+        Assert.InRange(h.Backend.VerifiedSessions.Count, 1, 3);
+        Assert.True(h.Backend.VerifiedSessions.TryGet(cookies[^1], h.Time.GetUtcNow(), out var newest));
+        Assert.Equal("session_9", newest.Auth.SessionId);
+    }
+
+    [Fact]
+    public async Task Ending_a_session_through_the_resolver_evicts_its_cached_cookies()
+    {
+        var h = new ResolverHarness();
+        var cookie = h.NewCookie();
+        await h.Resolver.ResolveCookieAsync(cookie);
+
+        await h.Resolver.EndSessionAsync("session_1");
+
+        Assert.Equal(0, h.Backend.VerifiedSessions.Count);
+        Assert.Equal(SessionResolutionStatus.Ended, (await h.Resolver.ResolveCookieAsync(cookie)).Status);
+    }
 }

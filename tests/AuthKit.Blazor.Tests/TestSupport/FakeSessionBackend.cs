@@ -22,6 +22,9 @@ internal sealed class FakeSessionBackend(FakeTimeProvider time) : IAuthKitSessio
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The verified-cookie cache (the real backend hands out the core's). Default: 10,000 entries, no skew.</summary>
+    public VerifiedSessionCache VerifiedSessions { get; set; } = new(capacity: 10_000, clockSkew: TimeSpan.Zero);
+
     /// <summary>When set, every refresh fails with this (wrapped in a TokenRefreshException).</summary>
     public Exception? RefreshFault { get; set; }
 

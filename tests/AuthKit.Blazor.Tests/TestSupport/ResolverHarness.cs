@@ -11,7 +11,7 @@ internal sealed class ResolverHarness
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new AuthKitBlazorOptions());
-        Backend = new FakeSessionBackend(Time);
+        Backend = new FakeSessionBackend(Time) { VerifiedSessions = new(Options.Value.VerifiedSessionCacheSize, TimeSpan.Zero) };
         Store = new MemorySessionRotationStore(Options, Time);
         Relay = new SessionRelay(Store, Options, NullLogger<SessionRelay>.Instance);
         Resolver = new SessionResolver(Backend, Relay, Options, Time, NullLogger<SessionResolver>.Instance);
