@@ -26,7 +26,10 @@ public sealed partial class AuthKitCore
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<RefreshKey, RefreshEntry> _refreshes = new();
     private readonly VerifiedSessionCache _cache;
-    private readonly ConcurrentDictionary<VerifiedSessionCache.CookieHash, Task<SealedSessionValidation>> _validations = new();
+    // In-flight validations, keyed by the cookie value itself so that a request joining one (a refresh storm) is
+    // matched before the cookie is hashed for the cache. Entries live only while their validation runs.
+    private readonly ConcurrentDictionary<string, Task<SealedSessionValidation>> _validations = new(InFlightCookieComparer.Instance);
+    private int _validationsInFlight;
 
     /// <summary>Creates the core. <paramref name="options"/> is read on first use, so configuration may come later.</summary>
     /// <param name="options">AuthKit options (cookie password, client id...).</param>
@@ -194,14 +197,24 @@ public sealed partial class AuthKitCore
     public ValueTask<SealedSessionValidation> ValidateSealedSessionAsync(string sealedSession, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sealedSession);
+
+        // Joining a validation already running for this cookie needs no hash of it (the counter keeps this look-up
+        // off the path when nothing is in flight, e.g. for the warm path).
+        if (Volatile.Read(ref _validationsInFlight) != 0 && _validations.TryGetValue(sealedSession, out var running))
+        {
+            return Await(running, cancellationToken);
+        }
+
         var key = VerifiedSessionCache.CookieHash.Of(sealedSession);
         if (_cache.TryGet(key, _timeProvider.GetUtcNow(), out var cached))
         {
             return ValueTask.FromResult(cached);
         }
 
-        var validation = JoinOrStartValidation(sealedSession, key);
-        return validation.IsCompleted ? new ValueTask<SealedSessionValidation>(validation) : new ValueTask<SealedSessionValidation>(validation.WaitAsync(cancellationToken));
+        return Await(JoinOrStartValidation(sealedSession, key), cancellationToken);
+
+        static ValueTask<SealedSessionValidation> Await(Task<SealedSessionValidation> validation, CancellationToken cancellationToken) =>
+            validation.IsCompleted ? new ValueTask<SealedSessionValidation>(validation) : new ValueTask<SealedSessionValidation>(validation.WaitAsync(cancellationToken));
     }
 
     /// <summary>Returns the in-flight validation of this cookie, or starts one (running inline up to its first real wait).</summary>
@@ -209,14 +222,15 @@ public sealed partial class AuthKitCore
     {
         while (true)
         {
-            if (_validations.TryGetValue(key, out var running))
+            if (_validations.TryGetValue(sealedSession, out var running))
             {
                 return running;
             }
 
             var source = new TaskCompletionSource<SealedSessionValidation>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (_validations.TryAdd(key, source.Task))
+            if (_validations.TryAdd(sealedSession, source.Task))
             {
+                Interlocked.Increment(ref _validationsInFlight);
                 _ = RunValidationAsync(sealedSession, key, source);
                 return source.Task;
             }
@@ -245,13 +259,21 @@ public sealed partial class AuthKitCore
         catch (Exception e)
         {
             // Forget before completing, so a caller that retries never rejoins a finished failure.
-            _validations.TryRemove(KeyValuePair.Create(key, source.Task));
+            ForgetValidation(sealedSession, source.Task);
             source.TrySetException(e);
             return;
         }
 
-        _validations.TryRemove(KeyValuePair.Create(key, source.Task));
+        ForgetValidation(sealedSession, source.Task);
         source.TrySetResult(result);
+    }
+
+    private void ForgetValidation(string sealedSession, Task<SealedSessionValidation> validation)
+    {
+        if (_validations.TryRemove(KeyValuePair.Create(sealedSession, validation)))
+        {
+            Interlocked.Decrement(ref _validationsInFlight);
+        }
     }
 
     /// <summary>Forgets cached verifications of a session (call when it ends: sign-out, revocation).</summary>
@@ -375,6 +397,30 @@ public sealed partial class AuthKitCore
     }
 
     private readonly record struct RefreshKey(string RefreshToken, string OrganizationId);
+
+    /// <summary>
+    /// Ordinal equality of cookie values; the hash covers the length and the last <see cref="TailLength"/> characters
+    /// only (randomized per process by <see cref="HashCode"/>), so joining an in-flight validation costs no pass over a
+    /// ~2 KB cookie. A sealed cookie ends in its HMAC, so genuine cookies spread evenly; cookies forged to share a tail
+    /// fail their unseal inline (before the first await) and leave the map at once, so they can never pile up in a
+    /// bucket beyond the number of validations running at the same moment.
+    /// </summary>
+    private sealed class InFlightCookieComparer : IEqualityComparer<string>
+    {
+        private const int TailLength = 64;
+
+        public static readonly InFlightCookieComparer Instance = new();
+
+        public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
+
+        public int GetHashCode(string obj)
+        {
+            var hash = new HashCode();
+            hash.Add(obj.Length);
+            hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(obj.AsSpan(Math.Max(0, obj.Length - TailLength))));
+            return hash.ToHashCode();
+        }
+    }
 
     private sealed class RefreshEntry
     {

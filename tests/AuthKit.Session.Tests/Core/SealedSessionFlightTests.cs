@@ -78,4 +78,27 @@ public sealed class SealedSessionFlightTests : IDisposable
         Assert.Equal(0, _h.Core.PendingValidationCount);
         Assert.Equal(1, _h.Core.Cache.Count);
     }
+    [Fact]
+    public async Task An_equal_cookie_value_from_another_request_joins_the_flight_and_a_cookie_sharing_only_its_tail_does_not()
+    {
+        var cookie = _h.Core.EncryptSession(_h.NewSession("org_acme", TimeSpan.FromMinutes(1)));
+        _h.Time.Advance(TimeSpan.FromMinutes(2));
+        await _h.Core.VerifyTokenAsync(_h.NewSession().AccessToken);
+        _h.WorkOS.AuthenticateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sameValue = new string(cookie.AsSpan()); // another request parses its own string
+        var sameTail = Tamper.Middle(cookie);
+
+        var first = _h.Core.ValidateSealedSessionAsync(cookie).AsTask();
+        Assert.True(await _h.WorkOS.AuthenticateArrived.WaitAsync(TimeSpan.FromSeconds(10)));
+        var joined = _h.Core.ValidateSealedSessionAsync(sameValue).AsTask();
+        await Assert.ThrowsAnyAsync<AuthKitException>(() => _h.Core.ValidateSealedSessionAsync(sameTail).AsTask());
+        Assert.Equal(1, _h.Core.PendingValidationCount);
+        _h.WorkOS.AuthenticateGate.SetResult();
+        var results = await Task.WhenAll(first, joined);
+
+        Assert.Equal(1, _h.WorkOS.RefreshRequests);
+        Assert.All(results, r => Assert.True(r.Refreshed));
+        Assert.Equal(results[0].SealedSession, results[1].SealedSession);
+        Assert.Equal(0, _h.Core.PendingValidationCount);
+    }
 }
