@@ -114,7 +114,7 @@ internal static partial class AuthKitEndpoints
 
     private static async Task<IResult> CallbackFailedAsync(HttpContext context, string? verifierCookie, string error, string message, Exception? exception)
     {
-        ClearVerifier(context, verifierCookie, redirectUri: null);
+        ClearVerifier(context, verifierCookie);
         LogCallbackFailed(Logger(context), error, exception?.GetType().Name);
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<AuthKitBlazorOptions>>().Value;
@@ -141,20 +141,15 @@ internal static partial class AuthKitEndpoints
         return ErrorPage(StatusCodes.Status400BadRequest, "Sign-in failed", message, context.Request.PathBase + options.SignInPath);
     }
 
-    private static void ClearVerifier(HttpContext context, string? verifierCookie, string? redirectUri)
+    private static void ClearVerifier(HttpContext context, string? verifierCookie)
     {
         if (verifierCookie is null || !PkceCookies.IsVerifierCookieName(verifierCookie))
         {
             return;
         }
 
-        var options = PkceCookies.GetVerifierCookieOptions(context.RequestServices.GetRequiredService<IOptions<AuthKitOptions>>().Value, redirectUri);
-        if (redirectUri is null && string.Equals(options.SameSite, "lax", StringComparison.OrdinalIgnoreCase))
-        {
-            // Scheme-agnostic delete (as the npm package does before the state is known): browsers match on name/domain/path.
-            options = options with { Secure = false };
-        }
-
+        // The flow's redirect URI is unknown here (the state was not read): a scheme-agnostic delete, as the core does.
+        var options = PkceCookies.GetVerifierDeletionOptions(context.RequestServices.GetRequiredService<IOptions<AuthKitOptions>>().Value);
         HttpSessionCookies.AppendSetCookie(context.Response, SetCookieSerializer.Serialize(verifierCookie, string.Empty, options, expired: true));
     }
 

@@ -95,6 +95,18 @@ public static class PkceCookies
         };
     }
 
+    /// <summary>
+    /// Options for deleting a verifier cookie when the flow's redirect URI is not known (the state could not be read):
+    /// as <see cref="GetVerifierCookieOptions"/>, but without <c>Secure</c> in the <c>lax</c> case, so the delete is also
+    /// accepted on an http callback (browsers replace cookies by name, domain and path).
+    /// </summary>
+    /// <param name="options">The AuthKit options.</param>
+    public static AuthKitCookieOptions GetVerifierDeletionOptions(AuthKitOptions options)
+    {
+        var cookie = GetVerifierCookieOptions(options);
+        return cookie.SameSite == "lax" ? cookie with { Secure = false } : cookie;
+    }
+
     /// <summary>Throws <see cref="PkcePayloadTooLargeException"/> when the custom state exceeds 2048 UTF-8 bytes.</summary>
     public static void EnsureCustomStateSize(string? customState)
     {

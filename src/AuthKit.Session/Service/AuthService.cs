@@ -341,11 +341,9 @@ public sealed partial class AuthService<TRequest, TResponse>
 
         try
         {
-            var options = PkceCookies.GetVerifierCookieOptions(Settings, redirectUri);
-            if (schemeAgnostic && string.Equals(options.SameSite, "lax", StringComparison.OrdinalIgnoreCase))
-            {
-                options = options with { Secure = false };
-            }
+            var options = schemeAgnostic
+                ? PkceCookies.GetVerifierDeletionOptions(Settings)
+                : PkceCookies.GetVerifierCookieOptions(Settings, redirectUri);
 
             await Storage.ClearCookieAsync(response, cookieName, options, CancellationToken.None).ConfigureAwait(false);
         }

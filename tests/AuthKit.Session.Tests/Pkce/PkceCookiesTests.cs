@@ -80,6 +80,21 @@ public sealed class PkceCookiesTests
         Assert.Equal("example.com", cookie.Domain);
     }
 
+    [Theory]
+    [InlineData("lax", "https://app.example.com/callback", "lax", false)]
+    [InlineData("strict", "https://app.example.com/callback", "lax", false)]
+    [InlineData("none", "https://app.example.com/callback", "none", true)]
+    public void Deleting_a_verifier_without_its_redirect_uri_drops_secure_only_for_lax(string sameSite, string configured, string expectedSameSite, bool expectedSecure)
+    {
+        var options = new AuthKitOptions { CookieSameSite = sameSite, RedirectUri = configured, CookieDomain = "example.com" };
+
+        AuthKitCookieOptions cookie = PkceCookies.GetVerifierDeletionOptions(options);
+
+        Assert.Equal(PkceCookies.GetVerifierCookieOptions(options) with { Secure = expectedSecure }, cookie);
+        Assert.Equal(expectedSameSite, cookie.SameSite);
+        Assert.Equal(expectedSecure, cookie.Secure);
+    }
+
     [Fact]
     public void The_verifier_cookie_serializes_with_max_age_600()
     {
