@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark of the benchmarks issue in one go and writes benchmarks/RESULTS.md.
-#   benchmarks/run.sh            full run (~4 minutes on a 2-core machine)
+#   benchmarks/run.sh            full run (~3 minutes on a 2-core machine)
 #   QUICK=1 benchmarks/run.sh    a fast sanity pass (numbers not meaningful)
 # Installs what it needs: wrk (Debian) for the HTTP figures, the Node side's npm packages (npm ci).
 # Raw JSON of the run goes to benchmarks/artifacts/ (not committed); RESULTS.md is.
@@ -41,7 +41,7 @@ step "npm ci (benchmarks/node)"
 if [ "$QUICK" = 1 ]; then
   export AUTHKIT_BENCH_QUICK=1; MICRO_ARGS=(); NODE_ARGS=(1 1); HTTP_ARGS=(2 1); STORM_ROUNDS=2; EMU_SECONDS=1
 else
-  MICRO_ARGS=(); NODE_ARGS=(3 3); HTTP_ARGS=(5 3); STORM_ROUNDS=10; EMU_SECONDS=5
+  MICRO_ARGS=(); NODE_ARGS=(3 3); HTTP_ARGS=(5 3); STORM_ROUNDS=30; EMU_SECONDS=5
 fi
 
 step "items 1-4, 8: BenchmarkDotNet"

@@ -15,7 +15,7 @@ public static class Cli
           fixture <out.json> [cookies]                 cookies + JWKS for the Node side (item 5); default 64 cookies
           http <out.json> [seconds] [rounds] [conns]   item 6: AuthKit scheme vs cookie auth, requests/s; default 5 s, 3 rounds, 32
           storm <out.json> [rounds] [sizes]                  item 7: refresh storms of 10, 100, 1000 against the emulator (child process);
-                                                       default base 10: 300 storms of 10, 100 of 100, 20 of 1000
+                                                       default base 30: 900 storms of 10, 300 of 100, 60 of 1000
           probe -                                      diagnostics: per-thread CPU time of the cold-path pieces
           emulator-serve -                             (internal) runs an emulator, prints its URI, exits when stdin closes
           emulator <out.json> [seconds]                emulator start-up and authenticate calls/s; default 5 s
@@ -43,9 +43,9 @@ public static class Cli
                 Write(output, await HttpBenchmark.RunAsync(TimeSpan.FromSeconds(Arg(args, 2, 5)), Arg(args, 3, 3), new LoadGenerator(Arg(args, 4, 32))).ConfigureAwait(false));
                 return 0;
             case "storm":
-                var stormRounds = Arg(args, 2, 10);
+                var stormRounds = Arg(args, 2, 30);
                 int[] sizes = args.Length > 3 ? args[3].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray() : [10, 100, 1000];
-                Write(output, await RefreshStorm.RunAsync(sizes, singles: 90, n => n >= 1000 ? stormRounds * 2 : n >= 100 ? stormRounds * 10 : stormRounds * 30, childProcess: true).ConfigureAwait(false));
+                Write(output, await RefreshStorm.RunAsync(sizes, singles: 300, n => n >= 1000 ? stormRounds * 2 : n >= 100 ? stormRounds * 10 : stormRounds * 30, childProcess: true).ConfigureAwait(false));
                 return 0;
             case "probe":
                 return await Probe.RunAsync().ConfigureAwait(false);

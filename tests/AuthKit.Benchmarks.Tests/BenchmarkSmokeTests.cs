@@ -104,14 +104,20 @@ public sealed class BenchmarkSmokeTests
     [Fact]
     public async Task A_small_refresh_storm_makes_exactly_one_upstream_call_per_storm()
     {
-        var json = await RefreshStorm.RunAsync([10], singles: 2, _ => 2, childProcess: false, warmUpRefreshes: 2);
+        var json = await RefreshStorm.RunAsync([10], singles: 2, _ => 2, childProcess: false, warmUpRefreshes: 2, maxWarmUpRounds: 1);
 
         var storm = json["storms"]![0]!;
         Assert.Equal(1, storm["maxRefreshCalls"]!.GetValue<int>());
         Assert.Equal(1, storm["minRefreshCalls"]!.GetValue<int>());
         Assert.Equal(0, storm["notRefreshed"]!.GetValue<int>());
         Assert.Equal(1, storm["distinctSuccessors"]!.GetValue<int>());
+        var median = storm["medianStormP99Ms"]!.GetValue<double>();
+        var p90 = storm["p90StormP99Ms"]!.GetValue<double>();
+        Assert.InRange(median, double.Epsilon, p90);
+        Assert.InRange(p90, median, storm["worstStormP99Ms"]!.GetValue<double>());
+        Assert.InRange(storm["stormsWithCollection"]!.GetValue<int>(), 0, 2);
         Assert.True(json["singleRefreshMedianMs"]!.GetValue<double>() > 0);
+        Assert.Equal(1, json["warmUpRounds"]!.GetValue<int>());
     }
 
     [Fact]

@@ -38,6 +38,33 @@ public sealed class ResultsWriterTests : IDisposable
         Assert.Contains("target(s) missed", results);
     }
 
+    [Fact]
+    public void A_storm_p99_is_judged_per_storm_on_what_nine_storms_in_ten_meet_and_the_pooled_tail_is_information()
+    {
+        WriteMicro(warmNs: 2_000, ticketNs: 20_000, coldNs: 60_000, referenceNs: 50_000, warmAlloc: 200);
+        JsonObject Storm(int n, double p90, int[] calls) => new()
+        {
+            ["n"] = n, ["rounds"] = calls.Length, ["refreshCallsPerStorm"] = new JsonArray(calls.Select(c => (JsonNode)c).ToArray()),
+            ["maxRefreshCalls"] = calls.Max(), ["minRefreshCalls"] = calls.Min(), ["notRefreshed"] = 0,
+            ["p50Ms"] = 1.0, ["p99Ms"] = 9.0, ["medianStormP99Ms"] = 1.5, ["p90StormP99Ms"] = p90, ["worstStormP99Ms"] = 9.5,
+            ["fromReleaseP99Ms"] = 9.1, ["harnessFloorP99Ms"] = 0.5, ["stormsWithCollection"] = 1,
+        };
+        Write("storm.json", new JsonObject
+        {
+            ["singleRefreshMedianMs"] = 1.0, ["singleRefreshRuns"] = 300, ["singleRefreshP99Ms"] = 3.0,
+            ["storms"] = new JsonArray(Storm(10, 2.5, [1, 1, 1]), Storm(1000, 3.2, [1, 2, 1])),
+        });
+
+        var results = Run();
+
+        Assert.Contains("| 7 | Refresh storm N=10: p99 latency of `WithAuthAsync` in a storm, met by 9 storms in 10 (p90 over 3 storms) | 2.50 ms (storms' p99: median 1.50 ms, worst 9.50 ms) | lone refresh 1.00 ms (median of 300) | 2.50x | p99 < 3x | pass |", results);
+        Assert.Contains("| 3.20x | p99 < 3x | **MISS** |", results);
+        Assert.Contains("| 7 | Refresh storm N=10: upstream refresh calls per storm | 1 in each of 3 storms |  |  | exactly 1 | pass |", results);
+        Assert.Contains("| 7 | Refresh storm N=1000: upstream refresh calls per storm | 1, 2, 1 |  |  | exactly 1 | **MISS** |", results);
+        // The pooled tail (9 ms, 9x the lone median) is shown with its ratio and judges nothing.
+        Assert.Contains("| 7 | Refresh storm N=10: p50 / p99 latency of every request of every storm, pooled (information) | 1.00 / 9.00 ms (from the release of all N: p99 9.10 ms; harness alone: p99 0.50 ms; storms with a GC here: 1; 3.00x of the lone p99 3.00 ms) | lone refresh 1.00 ms (median of 300) | 9.00x |  |  |", results);
+    }
+
     private string Run()
     {
         var path = Path.Combine(_dir, "RESULTS.md");
