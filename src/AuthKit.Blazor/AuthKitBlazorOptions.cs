@@ -36,7 +36,10 @@ public sealed class AuthKitBlazorOptions
     /// <summary>Where to go after sign-out when the request gives no valid <c>returnTo</c>. Default <c>/</c>.</summary>
     public string SignedOutReturnPath { get; set; } = "/";
 
-    /// <summary>Refresh the session when the access token expires within this window. Default 60 seconds.</summary>
+    /// <summary>
+    /// Refresh the session when the access token expires within this window, capped at half the token's lifetime (so a
+    /// buffer longer than the token does not refresh on every request). Default 60 seconds.
+    /// </summary>
     public TimeSpan RefreshBuffer { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>

@@ -15,9 +15,16 @@ internal static class RevalidationSchedule
     /// The refresh window for <paramref name="auth"/>: <paramref name="refreshBuffer"/>, but at most half the access
     /// token's lifetime, so tokens shorter than the buffer (tests, demos) are not refreshed on every check.
     /// </summary>
-    public static TimeSpan EffectiveBuffer(AuthResult auth, TimeSpan refreshBuffer)
+    public static TimeSpan EffectiveBuffer(AuthResult auth, TimeSpan refreshBuffer) => EffectiveBuffer(auth.Claims, refreshBuffer);
+
+    /// <summary>
+    /// The refresh window for a token with <paramref name="claims"/>: <paramref name="refreshBuffer"/>, but at most half
+    /// its lifetime (<c>exp - iat</c>), so a buffer as long as the token (a short-lived dev token, or a buffer set larger
+    /// than WorkOS's token lifetime) does not make every request and every check refresh. Without both times: the buffer.
+    /// </summary>
+    public static TimeSpan EffectiveBuffer(AccessTokenClaims? claims, TimeSpan refreshBuffer)
     {
-        if (auth.Claims is { ExpiresAt: { } expiresAt, IssuedAt: { } issuedAt } && expiresAt > issuedAt)
+        if (claims is { ExpiresAt: { } expiresAt, IssuedAt: { } issuedAt } && expiresAt > issuedAt)
         {
             var half = (expiresAt - issuedAt) / 2;
             return half < refreshBuffer ? half : refreshBuffer;

@@ -52,7 +52,7 @@ internal sealed partial class SessionResolver(
         // rotated since. The relay and ended-registry keys are derived once per cache entry and kept with it.
         var key = VerifiedSessionCache.CookieHash.Of(cookie);
         var now = time.GetUtcNow();
-        if (_cache.TryGetEntry(key, now, out var cached) && cached.Auth.AccessTokenExpiresAt is { } expiresAt && expiresAt - now > options.Value.RefreshBuffer)
+        if (_cache.TryGetEntry(key, now, out var cached) && cached.Auth.AccessTokenExpiresAt is { } expiresAt && expiresAt - now > RevalidationSchedule.EffectiveBuffer(cached.Auth, options.Value.RefreshBuffer))
         {
             var keys = cached.Attachment as RelayKeys ?? RelayKeys.AttachTo(cached);
             if (await relay.IsEndedByKeyAsync(keys.EndedKey, cancellationToken).ConfigureAwait(false))
@@ -322,8 +322,10 @@ internal sealed partial class SessionResolver(
         return await RefreshAsync(next, organizationId, CancellationToken.None, depth + 1).ConfigureAwait(false);
     }
 
+    // Inside the refresh window: the configured buffer, at most half the token's lifetime (as in the circuit), so a
+    // buffer longer than the token does not refresh on every request.
     private bool IsExpiring(AccessTokenClaims claims) =>
-        claims.ExpiresAt is not { } exp || exp - time.GetUtcNow() <= options.Value.RefreshBuffer;
+        claims.ExpiresAt is not { } exp || exp - time.GetUtcNow() <= RevalidationSchedule.EffectiveBuffer(claims, options.Value.RefreshBuffer);
 
     private bool IsExpired(AccessTokenClaims claims) =>
         claims.ExpiresAt is not { } exp || exp <= time.GetUtcNow();

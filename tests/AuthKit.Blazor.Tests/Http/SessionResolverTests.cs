@@ -40,6 +40,25 @@ public sealed class SessionResolverTests
     }
 
     [Fact]
+    public async Task A_refresh_buffer_longer_than_the_token_is_capped_at_half_its_lifetime_so_not_every_request_refreshes()
+    {
+        var h = new ResolverHarness(new AuthKitBlazorOptions { RefreshBuffer = TimeSpan.FromMinutes(10) });
+        h.Backend.AccessTokenLifetime = TimeSpan.FromMinutes(2);
+        var cookie = h.NewCookie();
+
+        h.Time.Advance(TimeSpan.FromSeconds(50)); // 70 s left: outside the capped window (60 s), inside the 10 min buffer
+        var early = await h.Resolver.ResolveCookieAsync(cookie);
+        var again = await h.Resolver.ResolveCookieAsync(cookie); // served from the verified-session cache
+        h.Time.Advance(TimeSpan.FromSeconds(20)); // 50 s left: inside the capped window
+        var late = await h.Resolver.ResolveCookieAsync(cookie);
+
+        Assert.Equal(SessionResolutionStatus.Authenticated, early.Status);
+        Assert.Equal(SessionResolutionStatus.Authenticated, again.Status);
+        Assert.Equal(SessionResolutionStatus.Updated, late.Status);
+        Assert.Equal(1, h.Backend.RefreshCalls);
+    }
+
+    [Fact]
     public async Task An_old_cookie_picks_up_the_rotated_session_from_the_relay_without_spending_its_refresh_token()
     {
         var h = new ResolverHarness();
