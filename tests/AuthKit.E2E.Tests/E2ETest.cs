@@ -7,7 +7,6 @@ using Xunit.Abstractions;
 namespace AuthKit.E2E.Tests;
 
 /// <summary>Base for the browser scenarios: a fresh context per test, console errors fail the test, artifacts on failure.</summary>
-[Collection(SampleAppCollection.Name)]
 public abstract class E2ETest(SampleAppFixture fixture, ITestOutputHelper output) : IDisposable
 {
     protected SampleAppFixture Fixture { get; } = fixture;

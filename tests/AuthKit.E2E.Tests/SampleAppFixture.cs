@@ -6,7 +6,7 @@ namespace AuthKit.E2E.Tests;
 /// One running sample (dev mode, short access-token lifetime) and one headless Debian Chromium for the whole suite;
 /// every test gets its own <see cref="IBrowserContext"/>.
 /// </summary>
-public sealed class SampleAppFixture : IAsyncLifetime
+public class SampleAppFixture : IAsyncLifetime
 {
     /// <summary>The emulator's access-token lifetime: short, so refreshes happen within seconds.</summary>
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(10);
@@ -18,6 +18,9 @@ public sealed class SampleAppFixture : IAsyncLifetime
     public static readonly TimeSpan RefreshBuffer = TimeSpan.FromSeconds(2);
 
     private const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>Whether the sample prerenders its interactive pages (its default). Default true.</summary>
+    protected virtual bool Prerender => true;
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -45,6 +48,7 @@ public sealed class SampleAppFixture : IAsyncLifetime
             ["AuthKit__Emulator__AccessTokenLifetime"] = AccessTokenLifetime.ToString("c", CultureInfo.InvariantCulture),
             ["AuthKit__RevalidationInterval"] = RevalidationInterval.ToString("c", CultureInfo.InvariantCulture),
             ["AuthKit__RefreshBuffer"] = RefreshBuffer.ToString("c", CultureInfo.InvariantCulture),
+            ["Sample__Prerender"] = Prerender ? "true" : "false",
         });
 
         // Generous for a loaded 2-core CI machine; waits tied to token lifetimes set their own timeouts.
@@ -68,10 +72,22 @@ public sealed class SampleAppFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (_app is not null)
         {
-            await File.WriteAllTextAsync(Path.Combine(ArtifactsDirectory, "sample-app.log"), _app.Output);
+            await File.WriteAllTextAsync(Path.Combine(ArtifactsDirectory, Prerender ? "sample-app.log" : "sample-app-not-prerendered.log"), _app.Output);
             await _app.DisposeAsync();
         }
     }
+}
+
+/// <summary>The same sample with prerendering off: every interactive page is rendered by its circuit only.</summary>
+public sealed class NotPrerenderedSampleAppFixture : SampleAppFixture
+{
+    protected override bool Prerender => false;
+}
+
+[CollectionDefinition(Name)]
+public sealed class NotPrerenderedSampleAppCollection : ICollectionFixture<NotPrerenderedSampleAppFixture>
+{
+    public const string Name = "Sample app without prerendering in Chromium";
 }
 
 [CollectionDefinition(Name)]

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace AuthKit.E2E.Tests;
 
 /// <summary>The sample in a real Chromium, signed in through the emulator's hosted sign-in page.</summary>
+[Collection(SampleAppCollection.Name)]
 public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper output) : E2ETest(fixture, output)
 {
     private const string Alice = "alice@example.com";
