@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using AuthKit.Session;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +15,8 @@ namespace AuthKit.Blazor;
 /// or switched to another organization. It becomes anonymous only on final failures (refresh token rejected, session
 /// revoked or signed out elsewhere); transient WorkOS failures keep the user signed in while the access token is valid.
 /// Revalidation is driven by AuthKit's circuit handler (timer, inbound activity, reconnection).
+/// Every principal it builds for a new session runs through the app's <see cref="IClaimsTransformation"/> (resolved from
+/// the circuit's services), as ASP.NET Core does for each HTTP request, so app claims survive refreshes and switches.
 /// </summary>
 public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationStateProvider, IHostEnvironmentAuthenticationStateProvider, ICircuitAuthSource, IDisposable
 {
@@ -21,6 +26,9 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
     private readonly IOptions<AuthKitBlazorOptions> _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _lifetime = new();
+    // Taken once: the source is disposed with the provider, its token stays readable (and cancelled).
+    private readonly CancellationToken _lifetimeToken;
+    private readonly Lazy<IClaimsTransformation?> _claimsTransformation;
     private readonly Lock _gate = new();
 
     private bool _hasHostState;
@@ -36,6 +44,7 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
     internal AuthKitAuthenticationStateProvider(
         IAuthKitSessionCoordinator coordinator,
         SessionCookieSync cookieSync,
+        IServiceProvider services,
         TimeProvider timeProvider,
         IOptions<AuthKitBlazorOptions> options,
         ILogger<AuthKitAuthenticationStateProvider> logger)
@@ -45,6 +54,12 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
         _timeProvider = timeProvider;
         _options = options;
         _logger = logger;
+        _lifetimeToken = _lifetime.Token;
+        // Resolved from the circuit's scope on first use, then kept for the circuit, as AuthenticationService keeps it for
+        // a request: ASP.NET Core registers a singleton no-op, apps may register a scoped one (e.g. reading a DbContext).
+        // Lazy also avoids a cycle when the app's transformation depends on the AuthenticationStateProvider. Null when
+        // authentication is not registered (a bare scope). A failed resolution is retried at the next state change.
+        _claimsTransformation = new(services.GetService<IClaimsTransformation>, LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <summary>The current state (an <see cref="AuthKitAuthenticationState"/>).</summary>
@@ -87,7 +102,8 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
     /// <summary>
     /// Switches the circuit's session to <paramref name="organizationId"/> (a refresh scoped to that organization) and
     /// replaces the principal. The cookie follows through the session endpoint. Returns false when the switch failed
-    /// (not a member, WorkOS unavailable, signed out); a final failure also signs the circuit out.
+    /// (not a member, WorkOS unavailable, signed out, or the app's claims transformation threw); a final failure also
+    /// signs the circuit out.
     /// Prefer <c>&lt;OrganizationSwitcher&gt;</c> (a form POST) on pages that can reload.
     /// </summary>
     public async Task<bool> SwitchOrganizationAsync(string organizationId, CancellationToken cancellationToken = default)
@@ -125,7 +141,10 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
             return false;
         }
 
-        Apply(session, result);
+        // A transformation failure is a transient failure of the state change: the session in the relay is picked up
+        // by the retry.
+        (result, var prepared) = await PrepareAsync(session, result, cancellationToken).ConfigureAwait(false);
+        Apply(session, result, prepared);
         return result.Outcome == RevalidationOutcome.Refreshed;
     }
 
@@ -237,23 +256,32 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
             }
 
             RevalidationResult result;
+            AuthKitAuthenticationState? prepared;
             try
             {
-                result = await _coordinator.RevalidateAsync(session, force, _lifetime.Token).ConfigureAwait(false);
+                try
+                {
+                    result = await _coordinator.RevalidateAsync(session, force, _lifetimeToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (_lifetimeToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    // The coordinator reports expected failures as values; anything else is treated as transient.
+                    LogCoordinatorFailed(_logger, ex);
+                    result = RevalidationResult.Transient(session, RevalidationSchedule.DefaultRetryDelay, IsAccessTokenValid(session), ex);
+                }
+
+                (result, prepared) = await PrepareAsync(session, result, _lifetimeToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+            catch (OperationCanceledException) when (_lifetimeToken.IsCancellationRequested)
             {
                 return RevalidationResult.Unchanged(session);
             }
-            catch (Exception ex)
-            {
-                // The coordinator reports expected failures as values; anything else is treated as transient.
-                LogCoordinatorFailed(_logger, ex);
-                var stillValid = session.AccessTokenExpiresAt is { } exp && exp > _timeProvider.GetUtcNow();
-                result = RevalidationResult.Transient(session, RevalidationSchedule.DefaultRetryDelay, stillValid, ex);
-            }
 
-            Apply(session, result);
+            Apply(session, result, prepared);
             return result;
         }
         finally
@@ -265,7 +293,68 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
         }
     }
 
-    private void Apply(AuthResult basis, RevalidationResult result)
+    /// <summary>
+    /// Builds, outside the lock, the state <paramref name="result"/> would publish for an authenticated session (a
+    /// refresh, or signing back in after an outage), running the app's claims transformation on it. A transformation
+    /// that throws turns the result into a transient failure of <paramref name="basis"/>, so the previous state is kept
+    /// while its access token is valid and the change is retried (the successor waits in the relay).
+    /// </summary>
+    private async Task<(RevalidationResult Result, AuthKitAuthenticationState? Prepared)> PrepareAsync(
+        AuthResult basis, RevalidationResult result, CancellationToken cancellationToken)
+    {
+        AuthResult? publish;
+        lock (_gate)
+        {
+            publish = result.Outcome switch
+            {
+                RevalidationOutcome.Refreshed when result.Auth.IsAuthenticated => result.Auth,
+                RevalidationOutcome.Unchanged when !_published.Auth.IsAuthenticated && basis.IsAuthenticated && IsAccessTokenValid(basis) => basis,
+                _ => null,
+            };
+        }
+
+        if (publish is null)
+        {
+            return (result, null);
+        }
+
+        try
+        {
+            return (result, await CreateStateAsync(publish, cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            var stillValid = IsAccessTokenValid(basis);
+            LogClaimsTransformationFailed(_logger, result.Outcome, stillValid, ex);
+            return (RevalidationResult.Transient(basis, RevalidationSchedule.DefaultRetryDelay, stillValid, ex), null);
+        }
+    }
+
+    /// <summary>
+    /// The state for an authenticated <paramref name="auth"/>: the principal the AuthKit scheme builds for it, passed
+    /// through the app's <see cref="IClaimsTransformation"/> like ASP.NET Core's <c>AuthenticationService</c> does for a
+    /// successful HTTP authentication. The state keeps <paramref name="auth"/> whatever principal the transformation returns.
+    /// </summary>
+    private async Task<AuthKitAuthenticationState> CreateStateAsync(AuthResult auth, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var principal = AuthKitIdentity.CreatePrincipal(auth);
+        if (_claimsTransformation.Value is { } transformation)
+        {
+            // TransformAsync takes no token: stop waiting on cancellation (the circuit closing, the caller giving up).
+            var transformed = await transformation.TransformAsync(principal).WaitAsync(cancellationToken).ConfigureAwait(false);
+            principal = transformed ?? throw new InvalidOperationException(
+                $"The claims transformation {transformation.GetType().FullName} returned null; return the principal it was given (or a new one).");
+        }
+
+        return new AuthKitAuthenticationState(principal, auth);
+    }
+
+    private void Apply(AuthResult basis, RevalidationResult result, AuthKitAuthenticationState? prepared)
     {
         AuthKitAuthenticationState? publish = null;
         Task<AuthenticationState>? publishedTask = null;
@@ -290,17 +379,22 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
             {
                 case RevalidationOutcome.Unchanged:
                     _retryNotBefore = null;
-                    if (!_published.Auth.IsAuthenticated && _session.IsAuthenticated && IsAccessTokenValid(_session))
+                    // Back from an outage: sign in again with the state PrepareAsync built (null if it did not expect this).
+                    if (prepared is not null && !_published.Auth.IsAuthenticated && _session.IsAuthenticated && IsAccessTokenValid(_session))
                     {
-                        publish = new AuthKitAuthenticationState(_session);
+                        Debug.Assert(ReferenceEquals(prepared.Auth, _session));
+                        publish = prepared;
                     }
 
                     break;
 
                 case RevalidationOutcome.Refreshed when result.Auth.IsAuthenticated:
+                    // PrepareAsync always builds the (transformed) state for a refresh; never publish one without it.
+                    publish = prepared is not null && ReferenceEquals(prepared.Auth, result.Auth)
+                        ? prepared
+                        : throw new UnreachableException("A refreshed session reached Apply without its prepared state.");
                     _session = result.Auth;
                     _retryNotBefore = null;
-                    publish = new AuthKitAuthenticationState(result.Auth);
                     writeCookie = true;
                     LogRefreshed(_logger);
                     break;
@@ -354,7 +448,7 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
         await Task.Yield();
         try
         {
-            await _cookieSync.TryStoreSessionAsync(_lifetime.Token).ConfigureAwait(false);
+            await _cookieSync.TryStoreSessionAsync(_lifetimeToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -475,4 +569,7 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
 
     [LoggerMessage(EventId = 5605, Level = LogLevel.Debug, Message = "Could not ask the browser to store the refreshed session; the next request picks it up from the relay.")]
     private static partial void LogCookieWriteFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5606, Level = LogLevel.Error, Message = "The app's IClaimsTransformation failed for the circuit's new principal ({Outcome}); treating it as a transient failure (previous access token still valid: {PreviousStillValid}).")]
+    private static partial void LogClaimsTransformationFailed(ILogger logger, RevalidationOutcome outcome, bool previousStillValid, Exception exception);
 }

@@ -29,6 +29,7 @@ internal static class CircuitServiceCollectionExtensions
         services.AddScoped(static sp => new AuthKitAuthenticationStateProvider(
             sp.GetRequiredService<IAuthKitSessionCoordinator>(),
             sp.GetRequiredService<SessionCookieSync>(),
+            sp, // the circuit's scope: the app's IClaimsTransformation is resolved from it on first use
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<AuthKitBlazorOptions>>(),
             sp.GetRequiredService<ILogger<AuthKitAuthenticationStateProvider>>()));

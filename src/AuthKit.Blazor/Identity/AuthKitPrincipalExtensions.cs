@@ -9,7 +9,8 @@ public static class AuthKitPrincipalExtensions
 {
     /// <summary>
     /// The <see cref="AuthResult"/> (user, session, tokens, organization, permissions, ...) of a principal AuthKit
-    /// signed in; <see cref="AuthResult.Anonymous"/> for any other principal.
+    /// signed in; <see cref="AuthResult.Anonymous"/> for any other principal. Found on AuthKit's identity among the
+    /// principal's identities, so it survives a claims transformation that adds identities or claims, or clones them.
     /// </summary>
     public static AuthResult GetAuthResult(this ClaimsPrincipal? principal)
     {
@@ -29,6 +30,15 @@ public static class AuthKitPrincipalExtensions
         return AuthResult.Anonymous;
     }
 
-    /// <summary>The <see cref="AuthResult"/> of an authentication state; <see cref="AuthResult.Anonymous"/> when signed out.</summary>
-    public static AuthResult GetAuthResult(this AuthenticationState? state) => state?.User.GetAuthResult() ?? AuthResult.Anonymous;
+    /// <summary>
+    /// The <see cref="AuthResult"/> of an authentication state; <see cref="AuthResult.Anonymous"/> when signed out. For an
+    /// <see cref="AuthKitAuthenticationState"/> this is its <see cref="AuthKitAuthenticationState.Auth"/>, even when the
+    /// app's claims transformation returned a principal without AuthKit's identity.
+    /// </summary>
+    public static AuthResult GetAuthResult(this AuthenticationState? state) => state switch
+    {
+        AuthKitAuthenticationState authKit => authKit.Auth,
+        null => AuthResult.Anonymous,
+        _ => state.User.GetAuthResult(),
+    };
 }

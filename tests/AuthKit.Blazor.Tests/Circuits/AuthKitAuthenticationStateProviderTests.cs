@@ -5,7 +5,7 @@ using Microsoft.JSInterop;
 
 namespace AuthKit.Blazor.Tests.Circuits;
 
-public sealed class AuthKitAuthenticationStateProviderTests
+public sealed partial class AuthKitAuthenticationStateProviderTests
 {
     private static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
 

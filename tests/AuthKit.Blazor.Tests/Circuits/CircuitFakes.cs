@@ -1,9 +1,12 @@
 using System.Text.Json;
 using AuthKit.Session;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.JSInterop;
@@ -191,17 +194,27 @@ internal sealed class FakeAntiforgeryStateProvider : AntiforgeryStateProvider
 /// <summary>A provider wired to fakes and a fake clock.</summary>
 internal sealed class ProviderHarness : IDisposable
 {
-    public ProviderHarness(AuthKitBlazorOptions? options = null)
+    /// <param name="options">AuthKit options (defaults when null).</param>
+    /// <param name="claimsTransformation">
+    /// The app's claims transformation in the circuit's services; null registers ASP.NET Core's default no-op (what
+    /// <c>AddAuthentication()</c> registers), so every test runs the way an app without a transformation does.
+    /// </param>
+    public ProviderHarness(AuthKitBlazorOptions? options = null, IClaimsTransformation? claimsTransformation = null)
     {
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new AuthKitBlazorOptions());
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
             .AddSingleton<IJSRuntime>(JS)
             .AddSingleton<NavigationManager>(Navigation)
+            .AddSingleton(claimsTransformation ?? new NoopClaimsTransformation())
             .BuildServiceProvider();
         CookieSync = new SessionCookieSync(services, Options, Time, NullLogger<SessionCookieSync>.Instance);
-        Provider = new AuthKitAuthenticationStateProvider(Coordinator, CookieSync, Time, Options, NullLogger<AuthKitAuthenticationStateProvider>.Instance);
+        Provider = new AuthKitAuthenticationStateProvider(
+            Coordinator, CookieSync, services, Time, Options, new FakeLogger<AuthKitAuthenticationStateProvider>(Logs));
         Provider.AuthenticationStateChanged += task => Changes.Add(task);
     }
+
+    /// <summary>What the provider logged.</summary>
+    public FakeLogCollector Logs { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(TestAuth.Start);
 
@@ -232,4 +245,39 @@ internal sealed class ProviderHarness : IDisposable
     public async Task<AuthKitAuthenticationState> CurrentAsync() => Assert.IsType<AuthKitAuthenticationState>(await Provider.GetAuthenticationStateAsync());
 
     public void Dispose() => Provider.Dispose();
+}
+
+/// <summary>
+/// A scriptable app <see cref="IClaimsTransformation"/> that records the principals it was given. By default it adds an
+/// app identity (its own authentication type) with the role <see cref="Role"/> and a <c>tenant</c> claim copied from
+/// AuthKit's <c>org_id</c>, the way apps commonly add roles from their own database.
+/// </summary>
+internal sealed class RecordingClaimsTransformation : IClaimsTransformation
+{
+    public const string Role = "editor";
+    public const string TenantClaim = "tenant";
+
+    public List<ClaimsPrincipal> Calls { get; } = [];
+
+    /// <summary>Replaces the default behaviour (e.g. to clone, throw, or wait).</summary>
+    public Func<ClaimsPrincipal, Task<ClaimsPrincipal>>? OnTransform { get; set; }
+
+    public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
+    {
+        lock (Calls)
+        {
+            Calls.Add(principal);
+        }
+
+        return OnTransform is { } custom ? custom(principal) : Task.FromResult(AddAppIdentity(principal));
+    }
+
+    public static ClaimsPrincipal AddAppIdentity(ClaimsPrincipal principal)
+    {
+        var app = new ClaimsIdentity(
+            [new Claim(AuthKitClaimTypes.Role, Role), new Claim(TenantClaim, principal.FindFirst(AuthKitClaimTypes.OrganizationId)?.Value ?? "none")],
+            "app", AuthKitClaimTypes.Name, AuthKitClaimTypes.Role);
+        principal.AddIdentity(app);
+        return principal;
+    }
 }

@@ -4,10 +4,7 @@ using System.Security.Claims;
 using AuthKit.Blazor.Tests.TestSupport;
 using AuthKit.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthKit.Blazor.Tests.Circuits;
 
@@ -134,63 +131,6 @@ public sealed class CircuitIntegrationTests : IAsyncLifetime
     {
         var response = await browser.GetAsync("/_circuit");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var scope = _host.Services.CreateAsyncScope();
-        var provider = Assert.IsType<AuthKitAuthenticationStateProvider>(scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>());
-        provider.SetAuthenticationState(Task.FromResult(new AuthenticationState(_lastPrincipal!)));
-        var handler = scope.ServiceProvider.GetServices<CircuitHandler>().OfType<AuthKitCircuitHandler>().Single();
-        await handler.OnCircuitOpenedAsync(null!, CancellationToken.None);
-        await handler.OnConnectionUpAsync(null!, CancellationToken.None);
-        Assert.True(provider.Session.IsAuthenticated);
-        return new SimulatedCircuit(_host, scope, provider, handler);
-    }
-
-    private sealed class SimulatedCircuit : IAsyncDisposable
-    {
-        private readonly AuthKitTestHost _host;
-        private readonly AsyncServiceScope _scope;
-
-        public SimulatedCircuit(AuthKitTestHost host, AsyncServiceScope scope, AuthKitAuthenticationStateProvider provider, AuthKitCircuitHandler handler)
-        {
-            _host = host;
-            _scope = scope;
-            Provider = provider;
-            Handler = handler;
-            provider.AuthenticationStateChanged += _ => StateChanges++;
-        }
-
-        public AuthKitAuthenticationStateProvider Provider { get; }
-
-        public AuthKitCircuitHandler Handler { get; }
-
-        public int StateChanges { get; private set; }
-
-        public AuthKit.Session.AuthResult Auth => Provider.GetAuthenticationStateAsync().Result.GetAuthResult();
-
-        /// <summary>Moves the shared clock and waits for the revalidation the timer started (if any).</summary>
-        public async Task AdvanceAsync(TimeSpan by)
-        {
-            var before = Handler.LastRun;
-            _host.Advance(by);
-            var run = Handler.LastRun;
-            if (!ReferenceEquals(before, run))
-            {
-                await run.WaitAsync(TimeSpan.FromSeconds(30));
-            }
-        }
-
-        /// <summary>Lets the circuit live for <paramref name="duration"/>, in revalidation-interval steps.</summary>
-        public async Task RunForAsync(TimeSpan duration)
-        {
-            for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += TimeSpan.FromSeconds(10))
-            {
-                await AdvanceAsync(TimeSpan.FromSeconds(10));
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Handler.OnCircuitClosedAsync(null!, CancellationToken.None);
-            await _scope.DisposeAsync();
-        }
+        return await SimulatedCircuit.OpenAsync(_host, _lastPrincipal!);
     }
 }

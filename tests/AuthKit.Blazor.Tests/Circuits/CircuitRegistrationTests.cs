@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,6 +58,58 @@ public sealed class CircuitRegistrationTests
         var state = scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>();
 
         Assert.IsType<AuthKitAuthenticationStateProvider>(state);
+    }
+
+    [Fact]
+    public async Task Each_circuit_runs_its_own_instance_of_a_scoped_claims_transformation()
+    {
+        var services = new ServiceCollection();
+        services.AddAuthentication(); // registers ASP.NET Core's singleton no-op; the app's scoped one replaces it
+        services.AddScoped<IClaimsTransformation, RecordingClaimsTransformation>();
+        AddCircuit(services);
+        using var root = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        using var first = root.CreateScope();
+        using var second = root.CreateScope();
+
+        await RefreshOnceAsync(first.ServiceProvider);
+        await RefreshOnceAsync(second.ServiceProvider);
+
+        var firstTransformation = Assert.IsType<RecordingClaimsTransformation>(first.ServiceProvider.GetRequiredService<IClaimsTransformation>());
+        var secondTransformation = Assert.IsType<RecordingClaimsTransformation>(second.ServiceProvider.GetRequiredService<IClaimsTransformation>());
+        Assert.NotSame(firstTransformation, secondTransformation);
+        Assert.Single(firstTransformation.Calls);
+        Assert.Single(secondTransformation.Calls);
+        var state = await first.ServiceProvider.GetRequiredService<AuthenticationStateProvider>().GetAuthenticationStateAsync();
+        Assert.True(state.User.IsInRole(RecordingClaimsTransformation.Role));
+    }
+
+    [Fact]
+    public async Task Without_authentication_services_a_refresh_publishes_AuthKits_principal()
+    {
+        var services = new ServiceCollection();
+        AddCircuit(services);
+        using var root = services.BuildServiceProvider();
+        using var scope = root.CreateScope();
+
+        var refreshed = await RefreshOnceAsync(scope.ServiceProvider);
+
+        var state = await scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>().GetAuthenticationStateAsync();
+        Assert.IsType<AuthKitIdentity>(Assert.Single(state.User.Identities));
+        Assert.Same(refreshed, state.GetAuthResult());
+    }
+
+    // Signs the scope's provider in as the host does, then lets its coordinator answer one refresh.
+    private static async Task<AuthKit.Session.AuthResult> RefreshOnceAsync(IServiceProvider scope)
+    {
+        var provider = Assert.IsType<AuthKitAuthenticationStateProvider>(scope.GetRequiredService<AuthenticationStateProvider>());
+        var now = DateTimeOffset.UtcNow;
+        provider.SetAuthenticationState(Task.FromResult(new AuthenticationState(AuthKitIdentity.CreatePrincipal(TestAuth.Create(now, TimeSpan.FromMinutes(5))))));
+        var refreshed = TestAuth.Create(now, TimeSpan.FromMinutes(5), tokenSuffix: "refreshed");
+        Assert.IsType<FakeSessionCoordinator>(scope.GetRequiredService<IAuthKitSessionCoordinator>())
+            .Enqueue(_ => RevalidationResult.Refreshed(refreshed, "sealed"));
+        var result = await provider.RevalidateAsync(force: false);
+        Assert.Equal(RevalidationOutcome.Refreshed, result.Outcome);
+        return refreshed;
     }
 
     private static void AddCircuit(IServiceCollection services)
