@@ -102,7 +102,7 @@ internal static partial class AuthKitEndpoints
         var auth = result.Auth;
         if (auth.IsAuthenticated)
         {
-            context.User = AuthKitIdentity.CreatePrincipal(auth);
+            context.User = await CreateRequestPrincipalAsync(context, auth).ConfigureAwait(false);
         }
 
         var blazorOptions = services.GetRequiredService<IOptions<AuthKitBlazorOptions>>().Value;

@@ -116,7 +116,7 @@ internal static partial class AuthKitEndpoints
         {
             case SessionResolutionStatus.Updated:
                 cookies.WriteSession(context.Response, resolution.SealedSession!);
-                context.User = AuthKitIdentity.CreatePrincipal(resolution.Auth);
+                context.User = await CreateRequestPrincipalAsync(context, resolution.Auth).ConfigureAwait(false);
                 LogSwitched(Logger(context));
                 return TypedResults.Redirect(returnPath);
             case SessionResolutionStatus.Ended:
@@ -128,6 +128,19 @@ internal static partial class AuthKitEndpoints
                 LogSwitchRejected(Logger(context), resolution.Error?.GetType().Name ?? resolution.Status.ToString());
                 return ErrorPage(StatusCodes.Status400BadRequest, "Organization switch failed", "You could not be switched to that organization. Check that you are a member of it.");
         }
+    }
+
+    /// <summary>
+    /// The principal for the rest of this request after the endpoint changed the session (sign-in callback, organization
+    /// switch): what the AuthKit scheme builds for <paramref name="auth"/>, passed through the app's
+    /// <see cref="IClaimsTransformation"/> as the authentication middleware does for every other request.
+    /// </summary>
+    private static async Task<System.Security.Claims.ClaimsPrincipal> CreateRequestPrincipalAsync(HttpContext context, AuthResult auth)
+    {
+        var principal = AuthKitIdentity.CreatePrincipal(auth);
+        return context.RequestServices.GetService<IClaimsTransformation>() is { } transformation
+            ? await transformation.TransformAsync(principal).ConfigureAwait(false)
+            : principal;
     }
 
     private static bool IsTransient(Exception? error)

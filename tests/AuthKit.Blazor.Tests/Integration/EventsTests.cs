@@ -28,6 +28,39 @@ public sealed class EventsTests
     }
 
     [Fact]
+    public async Task OnSignedIn_sees_the_request_user_with_the_apps_transformed_claims()
+    {
+        string? seenDepartment = null;
+        string? seenEmail = null;
+        await using var host = await AuthKitTestHost.StartAsync(b =>
+        {
+            b.Services.AddSingleton<Microsoft.AspNetCore.Authentication.IClaimsTransformation, DepartmentClaim>();
+            b.WithEvents(e => e.OnSignedIn = ctx =>
+            {
+                seenDepartment = ctx.HttpContext!.User.FindFirst("department")?.Value;
+                seenEmail = ctx.HttpContext.User.GetAuthResult().User?.Email;
+                return Task.CompletedTask;
+            });
+        });
+        var browser = host.NewBrowser();
+
+        await host.SignInAsync(browser, returnPathname: "/protected");
+
+        Assert.Equal("engineering", seenDepartment);
+        Assert.Equal("alice@example.com", seenEmail);
+    }
+
+    private sealed class DepartmentClaim : Microsoft.AspNetCore.Authentication.IClaimsTransformation
+    {
+        public Task<System.Security.Claims.ClaimsPrincipal> TransformAsync(System.Security.Claims.ClaimsPrincipal principal)
+        {
+            var clone = principal.Clone();
+            ((System.Security.Claims.ClaimsIdentity)clone.Identity!).AddClaim(new System.Security.Claims.Claim("department", "engineering"));
+            return Task.FromResult(clone);
+        }
+    }
+
+    [Fact]
     public async Task OnSessionRefreshed_is_raised_once_per_refresh_not_once_per_waiting_request()
     {
         var refreshed = new ConcurrentBag<string?>();
