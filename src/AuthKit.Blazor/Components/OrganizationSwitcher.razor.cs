@@ -2,6 +2,7 @@ using AuthKit.Session;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthKit.Blazor.Components;
 
@@ -10,13 +11,21 @@ namespace AuthKit.Blazor.Components;
 /// (<c>aria-current</c>) and offers the others as form POSTs (with antiforgery) to the switch-organization endpoint.
 /// Renders nothing when signed out.
 /// </summary>
+/// <remarks>
+/// When the component is prerendered and then goes interactive, the list loaded during prerendering is carried to
+/// the interactive render (<see cref="PersistentComponentState"/>) and reused only when the interactive render sees
+/// the same user, session and current organization; otherwise the list is loaded again.
+/// </remarks>
 public sealed partial class OrganizationSwitcher
 {
     private readonly CancellationTokenSource _disposed = new();
     private AuthResult _auth = AuthResult.Anonymous;
     private string? _loadedForUserId;
     private LoadState _state = LoadState.Loading;
-    private IReadOnlyList<OrganizationItem> _organizations = [];
+    private IReadOnlyList<SwitcherOrganization> _organizations = [];
+    private PersistedOrganizations? _prerendered;
+    private PersistentComponentState? _applicationState;
+    private PersistingComponentStateSubscription? _persisting;
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
@@ -33,12 +42,38 @@ public sealed partial class OrganizationSwitcher
     [Parameter(CaptureUnmatchedValues = true)] public IReadOnlyDictionary<string, object>? AdditionalAttributes { get; set; }
 
     /// <inheritdoc />
-    protected override void OnInitialized() => Navigation.LocationChanged += OnLocationChanged;
+    protected override void OnInitialized()
+    {
+        Navigation.LocationChanged += OnLocationChanged;
+
+        // Every Razor Components host registers it; hosts without it (plain test renderers) just load the list.
+        _applicationState = Services.GetService<PersistentComponentState>();
+        if (_applicationState is null)
+        {
+            return;
+        }
+
+        // Interactive render of a prerendered page: take (and so remove) the list the prerender persisted.
+        // Whether it may be shown is decided against the session in OnParametersSetAsync.
+        _prerendered = OrganizationSwitcherPersistence.Take(_applicationState);
+
+        // Prerendering a component that goes interactive: hand the loaded list over instead of letting the
+        // interactive render fetch it again. Static-only components (no render mode) persist nothing.
+        if (AssignedRenderMode is { } renderMode && !RendererInfo.IsInteractive)
+        {
+            _persisting = _applicationState.RegisterOnPersisting(PersistOrganizationsAsync, renderMode);
+        }
+    }
 
     /// <inheritdoc />
     protected override async Task OnParametersSetAsync()
     {
         _auth = await AuthKitLinks.GetAuthAsync(AuthenticationState);
+
+        // The prerendered list can serve the first load only; later loads (another user, a retry) ask WorkOS.
+        var prerendered = _prerendered;
+        _prerendered = null;
+
         if (!_auth.IsAuthenticated)
         {
             _loadedForUserId = null;
@@ -54,6 +89,19 @@ public sealed partial class OrganizationSwitcher
         }
 
         _loadedForUserId = _auth.User.Id;
+        if (prerendered is not null)
+        {
+            if (string.Equals(prerendered.Scope, OrganizationSwitcherPersistence.ScopeOf(_auth), StringComparison.Ordinal))
+            {
+                ComponentLog.OrganizationsFromPrerendering(Logger);
+                _organizations = prerendered.Organizations;
+                _state = LoadState.Loaded;
+                return;
+            }
+
+            ComponentLog.PrerenderedOrganizationsIgnored(Logger);
+        }
+
         _state = LoadState.Loading;
         try
         {
@@ -70,7 +118,18 @@ public sealed partial class OrganizationSwitcher
         }
     }
 
-    private async Task<IReadOnlyList<OrganizationItem>> LoadAsync(string userId, CancellationToken cancellationToken)
+    private Task PersistOrganizationsAsync()
+    {
+        // Only a complete list of the session that rendered it; a failed or unfinished load is retried interactively.
+        if (_applicationState is not null && _state == LoadState.Loaded && _auth.IsAuthenticated && _loadedForUserId == _auth.User.Id)
+        {
+            OrganizationSwitcherPersistence.TryPersist(_applicationState, new(OrganizationSwitcherPersistence.ScopeOf(_auth), _organizations));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task<IReadOnlyList<SwitcherOrganization>> LoadAsync(string userId, CancellationToken cancellationToken)
     {
         var memberships = await WorkOS.ListOrganizationMembershipsAsync(userId, cancellationToken);
         var active = memberships
@@ -78,7 +137,7 @@ public sealed partial class OrganizationSwitcher
             .DistinctBy(static m => m.OrganizationId)
             .ToList();
 
-        var items = new OrganizationItem[active.Count];
+        var items = new SwitcherOrganization[active.Count];
         for (var i = 0; i < active.Count; i++)
         {
             var membership = active[i];
@@ -88,7 +147,7 @@ public sealed partial class OrganizationSwitcher
                 name = await GetOrganizationNameAsync(membership.OrganizationId, cancellationToken);
             }
 
-            items[i] = new OrganizationItem(membership.OrganizationId, name, membership.Role);
+            items[i] = new SwitcherOrganization(membership.OrganizationId, name);
         }
 
         return items;
@@ -113,6 +172,7 @@ public sealed partial class OrganizationSwitcher
     public void Dispose()
     {
         Navigation.LocationChanged -= OnLocationChanged;
+        _persisting?.Dispose();
         _disposed.Cancel();
         _disposed.Dispose();
     }
@@ -123,6 +183,4 @@ public sealed partial class OrganizationSwitcher
         Loaded,
         Failed,
     }
-
-    private sealed record OrganizationItem(string Id, string Name, string? Role);
 }

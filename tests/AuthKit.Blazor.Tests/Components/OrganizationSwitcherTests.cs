@@ -1,18 +1,24 @@
+using System.Text.Json;
 using AuthKit.Blazor.Components;
+using AuthKit.Blazor.Tests.Circuits;
+using AuthKit.Session;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Web;
 
 namespace AuthKit.Blazor.Tests.Components;
 
 public sealed class OrganizationSwitcherTests : AuthKitComponentTestContext
 {
-    public OrganizationSwitcherTests()
+    public OrganizationSwitcherTests() => SeedMemberships(WorkOS);
+
+    private static void SeedMemberships(FakeWorkOS workOS)
     {
-        WorkOS.AddMembership("user_alice", "org_acme", "Acme Corp", role: "admin");
-        WorkOS.AddMembership("user_alice", "org_globex", "Globex");
-        WorkOS.AddMembership("user_alice", "org_old", "Old Co", status: "inactive");
-        WorkOS.AddMembership("user_charlie", "org_acme", "Acme Corp");
+        workOS.AddMembership("user_alice", "org_acme", "Acme Corp", role: "admin");
+        workOS.AddMembership("user_alice", "org_globex", "Globex");
+        workOS.AddMembership("user_alice", "org_old", "Old Co", status: "inactive");
+        workOS.AddMembership("user_charlie", "org_acme", "Acme Corp");
     }
 
     [Fact]
@@ -153,6 +159,206 @@ public sealed class OrganizationSwitcherTests : AuthKitComponentTestContext
 
         Assert.Equal("org_globex", cut.Find("li[aria-current=true]").GetAttribute("data-organization-id"));
         Assert.Single(WorkOS.MembershipRequests);
+    }
+
+    // Prerendering -> interactive hand-over (PersistentComponentState).
+
+    [Fact]
+    public void The_interactive_render_reuses_the_prerendered_list_of_the_same_session_without_asking_WorkOS_again()
+    {
+        using var prerender = new PrerenderedPage(Alice("org_acme"));
+        var persisted = prerender.PersistedList();
+        var state = this.AddBunitPersistentComponentState();
+        state.Persist(OrganizationSwitcherPersistence.Key, persisted);
+        WorkOS.Failure = new HttpRequestException("WorkOS must not be asked again");
+
+        var cut = RenderInteractive(Alice("org_acme"));
+
+        Assert.Equal(["user_alice"], prerender.WorkOS.MembershipRequests);
+        Assert.Empty(WorkOS.MembershipRequests);
+        Assert.Equal(["org_acme", "org_globex"], cut.FindAll("li").Select(i => i.GetAttribute("data-organization-id")));
+        Assert.Equal("org_acme", cut.Find("li[aria-current=true]").GetAttribute("data-organization-id"));
+        Assert.Equal("Globex", cut.Find("button").TextContent);
+        Assert.Equal("false", cut.Find("nav").GetAttribute("aria-busy"));
+    }
+
+    [Theory]
+    [InlineData("another user")]
+    [InlineData("another session")]
+    [InlineData("another organization")]
+    public void The_interactive_render_fetches_again_and_ignores_a_list_persisted_for(string other)
+    {
+        var prerendered = other switch
+        {
+            "another user" => TestAuth.Create(Now, TimeSpan.FromMinutes(5), userId: "user_charlie", email: "charlie@example.com"),
+            "another session" => TestAuth.Create(Now, TimeSpan.FromMinutes(5), sessionId: "session_2"),
+            _ => Alice("org_globex"),
+        };
+        PersistList(prerendered, ("org_stale", "Stale Org"));
+
+        var cut = RenderInteractive(Alice("org_acme"));
+
+        Assert.Equal(["user_alice"], WorkOS.MembershipRequests);
+        Assert.Equal(["org_acme", "org_globex"], cut.FindAll("li").Select(i => i.GetAttribute("data-organization-id")));
+        Assert.DoesNotContain("Stale Org", cut.Markup);
+    }
+
+    [Fact]
+    public void The_interactive_render_fetches_once_when_nothing_was_persisted()
+    {
+        this.AddBunitPersistentComponentState();
+
+        var cut = RenderInteractive(Alice("org_acme"));
+
+        Assert.Equal(["user_alice"], WorkOS.MembershipRequests);
+        Assert.Equal(2, cut.FindAll("li").Count);
+    }
+
+    [Fact]
+    public void The_interactive_render_fetches_again_when_the_persisted_list_cannot_be_read()
+    {
+        var state = this.AddBunitPersistentComponentState();
+        state.Persist(OrganizationSwitcherPersistence.Key, new { scope = OrganizationSwitcherPersistence.ScopeOf(Alice("org_acme")), organizations = new[] { new { id = (string?)null, name = "Broken" } } });
+
+        var cut = RenderInteractive(Alice("org_acme"));
+
+        Assert.Equal(["user_alice"], WorkOS.MembershipRequests);
+        Assert.DoesNotContain("Broken", cut.Markup);
+    }
+
+    [Fact]
+    public void After_reusing_the_prerendered_list_a_change_of_user_still_loads_the_new_users_list()
+    {
+        PersistList(Alice("org_acme"), ("org_acme", "Acme Corp"), ("org_globex", "Globex"));
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        var cut = Render<CascadingValue<Task<AuthenticationState>>>(p => p
+            .Add(c => c.Value, StateOf(Alice("org_acme")))
+            .AddChildContent<OrganizationSwitcher>()
+            .SetAssignedRenderMode(RenderMode.InteractiveServer));
+        Assert.Empty(WorkOS.MembershipRequests);
+
+        cut.Render(p => p.Add(c => c.Value, StateOf(Alice("org_globex"))).AddChildContent<OrganizationSwitcher>());
+        Assert.Empty(WorkOS.MembershipRequests);
+        Assert.Equal("org_globex", cut.Find("li[aria-current=true]").GetAttribute("data-organization-id"));
+
+        cut.Render(p => p.Add(c => c.Value, StateOf(CharlieImpersonated())).AddChildContent<OrganizationSwitcher>());
+
+        Assert.Equal(["user_charlie"], WorkOS.MembershipRequests);
+        Assert.Equal(["org_acme"], cut.FindAll("li").Select(i => i.GetAttribute("data-organization-id")));
+    }
+
+    [Fact]
+    public void Prerendering_persists_only_the_rendered_organizations_and_a_scope_hash_for_the_interactive_render()
+    {
+        var alice = Alice("org_acme");
+        var state = this.AddBunitPersistentComponentState();
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        Render<OrganizationSwitcher>(p => p.AddCascadingValue(StateOf(alice)).SetAssignedRenderMode(RenderMode.InteractiveServer));
+
+        state.TriggerOnPersisting();
+
+        Assert.True(state.TryTake<JsonElement>(OrganizationSwitcherPersistence.Key, out var persisted));
+        Assert.Equal(["organizations", "scope"], persisted.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(OrganizationSwitcherPersistence.ScopeOf(alice), persisted.GetProperty("scope").GetString());
+        var organizations = persisted.GetProperty("organizations").EnumerateArray().ToList();
+        Assert.Equal(["org_acme", "org_globex"], organizations.Select(o => o.GetProperty("id").GetString()));
+        Assert.Equal(["Acme Corp", "Globex"], organizations.Select(o => o.GetProperty("name").GetString()));
+        Assert.All(organizations, o => Assert.Equal(["id", "name"], o.EnumerateObject().Select(p => p.Name)));
+        var json = persisted.GetRawText();
+        Assert.DoesNotContain(alice.AccessToken!, json, StringComparison.Ordinal);
+        Assert.DoesNotContain(alice.RefreshToken!, json, StringComparison.Ordinal);
+        Assert.DoesNotContain(alice.SessionId!, json, StringComparison.Ordinal);
+        Assert.DoesNotContain(alice.User!.Id, json, StringComparison.Ordinal);
+        Assert.DoesNotContain(alice.User.Email, json, StringComparison.Ordinal);
+        Assert.Equal(["user_alice"], WorkOS.MembershipRequests);
+    }
+
+    [Fact]
+    public void Two_switchers_on_one_prerendered_page_persist_the_list_once_without_breaking_the_pages_state()
+    {
+        var state = this.AddBunitPersistentComponentState();
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        Render<CascadingValue<Task<AuthenticationState>>>(p => p
+            .Add(c => c.Value, StateOf(Alice("org_acme")))
+            .AddChildContent(b =>
+            {
+                b.OpenComponent<OrganizationSwitcher>(0);
+                b.CloseComponent();
+                b.OpenComponent<OrganizationSwitcher>(1);
+                b.CloseComponent();
+            })
+            .SetAssignedRenderMode(RenderMode.InteractiveServer));
+
+        state.TriggerOnPersisting();
+
+        Assert.True(state.TryTake<JsonElement>(OrganizationSwitcherPersistence.Key, out var persisted));
+        Assert.Equal(2, persisted.GetProperty("organizations").GetArrayLength());
+    }
+
+    [Fact]
+    public void A_failed_prerender_load_persists_nothing_so_the_interactive_render_tries_again()
+    {
+        var state = this.AddBunitPersistentComponentState();
+        WorkOS.Failure = new HttpRequestException("WorkOS is down");
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        Render<OrganizationSwitcher>(p => p.AddCascadingValue(StateOf(Alice())).SetAssignedRenderMode(RenderMode.InteractiveServer));
+
+        state.TriggerOnPersisting();
+
+        Assert.False(state.TryTake<JsonElement>(OrganizationSwitcherPersistence.Key, out _));
+    }
+
+    [Fact]
+    public void Static_rendering_without_interactivity_persists_nothing()
+    {
+        var state = this.AddBunitPersistentComponentState();
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        var cut = Render<OrganizationSwitcher>(p => p.AddCascadingValue(StateOf(Alice())));
+
+        state.TriggerOnPersisting();
+
+        Assert.Equal(2, cut.FindAll("li").Count);
+        Assert.Equal(["user_alice"], WorkOS.MembershipRequests);
+        Assert.False(state.TryTake<JsonElement>(OrganizationSwitcherPersistence.Key, out _));
+    }
+
+    private IRenderedComponent<OrganizationSwitcher> RenderInteractive(AuthResult auth)
+    {
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return Render<OrganizationSwitcher>(p => p.AddCascadingValue(StateOf(auth)).SetAssignedRenderMode(RenderMode.InteractiveServer));
+    }
+
+    /// <summary>Puts a list into this context's persisted state as a prerender of <paramref name="owner"/> would.</summary>
+    private void PersistList(AuthResult owner, params (string Id, string Name)[] organizations)
+    {
+        var value = new PersistedOrganizations(
+            OrganizationSwitcherPersistence.ScopeOf(owner),
+            [.. organizations.Select(o => new SwitcherOrganization(o.Id, o.Name))]);
+        this.AddBunitPersistentComponentState().Persist(
+            OrganizationSwitcherPersistence.Key,
+            JsonSerializer.SerializeToElement(value, OrganizationSwitcherJsonContext.Default.PersistedOrganizations));
+    }
+
+    /// <summary>A page prerendered on the server (its own services and WorkOS) for one user.</summary>
+    private sealed class PrerenderedPage : AuthKitComponentTestContext
+    {
+        private readonly Bunit.TestDoubles.BunitPersistentComponentState _state;
+
+        public PrerenderedPage(AuthResult auth)
+        {
+            SeedMemberships(WorkOS);
+            _state = this.AddBunitPersistentComponentState();
+            SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+            Render<OrganizationSwitcher>(p => p.AddCascadingValue(StateOf(auth)).SetAssignedRenderMode(RenderMode.InteractiveServer));
+        }
+
+        /// <summary>Runs the page's persisting callbacks and returns what the switcher wrote.</summary>
+        public JsonElement PersistedList()
+        {
+            _state.TriggerOnPersisting();
+            Assert.True(_state.TryTake<JsonElement>(OrganizationSwitcherPersistence.Key, out var persisted));
+            return persisted;
+        }
     }
 
     private const string FakeAntiforgeryStateProviderToken = Circuits.FakeAntiforgeryStateProvider.Token;
