@@ -22,6 +22,13 @@ public sealed class EmulatorControl : IDisposable
         return counts.GetProperty("rejected_refresh_tokens").GetInt32();
     }
 
+    /// <summary>How many organization-membership list requests the emulator served so far.</summary>
+    public async Task<int> GetOrganizationMembershipRequestsAsync()
+    {
+        var counts = await _http.GetFromJsonAsync<JsonElement>("_emulator/counts");
+        return counts.GetProperty("organization_memberships").GetInt32();
+    }
+
     /// <summary>Whether the emulator still considers the session active.</summary>
     public async Task<bool> IsSessionActiveAsync(string sessionId)
     {

@@ -23,7 +23,10 @@ public sealed class NotPrerenderedPageTests(NotPrerenderedSampleAppFixture fixtu
         Assert.DoesNotContain("authkit-org-switcher", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Switch organization", html, StringComparison.Ordinal);
 
+        var fetchesBefore = await Emulator.GetOrganizationMembershipRequestsAsync();
         await NavigateInCircuitAsync(page, "Organizations");
+        await Expect(page.Locator("[aria-current=true]")).ToContainTextAsync("Acme Corp");
+        Assert.Equal(fetchesBefore + 1, await Emulator.GetOrganizationMembershipRequestsAsync());
         var switchForm = page.Locator("form.authkit-org-form").Filter(new() { Has = page.GetByRole(AriaRole.Button, new() { Name = "Switch to Globex" }) });
         await Expect(switchForm.Locator("input[name='__RequestVerificationToken']")).ToHaveCountAsync(1);
         await switchForm.GetByRole(AriaRole.Button).ClickAsync();

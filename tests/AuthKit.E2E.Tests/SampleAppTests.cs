@@ -144,10 +144,15 @@ public sealed class SampleAppTests(SampleAppFixture fixture, ITestOutputHelper o
         await session.ScreenshotAsync(page, "admin");
         await AssertAccessibleAsync(page);
 
-        await NavigateInCircuitAsync(page, "Organizations");
+        // A page load prerenders the switcher and hands its list to the interactive render: one membership fetch.
+        var fetchesBefore = await Emulator.GetOrganizationMembershipRequestsAsync();
+        await page.GotoAsync(AppUrl("/organizations"));
+        await WaitForCircuitAsync(page);
         var switcher = page.GetByRole(AriaRole.Navigation, new() { Name = "Organizations" });
         await Expect(switcher).ToBeVisibleAsync();
         await Expect(page.Locator("[aria-current=true]")).ToContainTextAsync("Acme Corp");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to Globex" })).ToBeVisibleAsync();
+        Assert.Equal(fetchesBefore + 1, await Emulator.GetOrganizationMembershipRequestsAsync());
         await session.ScreenshotAsync(page, "organizations");
         await AssertAccessibleAsync(page);
 
