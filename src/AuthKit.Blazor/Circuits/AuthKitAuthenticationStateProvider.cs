@@ -339,20 +339,8 @@ public sealed partial class AuthKitAuthenticationStateProvider : AuthenticationS
     /// through the app's <see cref="IClaimsTransformation"/> like ASP.NET Core's <c>AuthenticationService</c> does for a
     /// successful HTTP authentication. The state keeps <paramref name="auth"/> whatever principal the transformation returns.
     /// </summary>
-    private async Task<AuthKitAuthenticationState> CreateStateAsync(AuthResult auth, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var principal = AuthKitIdentity.CreatePrincipal(auth);
-        if (_claimsTransformation.Value is { } transformation)
-        {
-            // TransformAsync takes no token: stop waiting on cancellation (the circuit closing, the caller giving up).
-            var transformed = await transformation.TransformAsync(principal).WaitAsync(cancellationToken).ConfigureAwait(false);
-            principal = transformed ?? throw new InvalidOperationException(
-                $"The claims transformation {transformation.GetType().FullName} returned null; return the principal it was given (or a new one).");
-        }
-
-        return new AuthKitAuthenticationState(principal, auth);
-    }
+    private async Task<AuthKitAuthenticationState> CreateStateAsync(AuthResult auth, CancellationToken cancellationToken) =>
+        new(await AuthKitIdentity.CreateTransformedPrincipalAsync(auth, _claimsTransformation.Value, cancellationToken).ConfigureAwait(false), auth);
 
     private void Apply(AuthResult basis, RevalidationResult result, AuthKitAuthenticationState? prepared)
     {

@@ -132,16 +132,11 @@ internal static partial class AuthKitEndpoints
 
     /// <summary>
     /// The principal for the rest of this request after the endpoint changed the session (sign-in callback, organization
-    /// switch): what the AuthKit scheme builds for <paramref name="auth"/>, passed through the app's
-    /// <see cref="IClaimsTransformation"/> as the authentication middleware does for every other request.
+    /// switch): passed through the app's <see cref="IClaimsTransformation"/> as the authentication middleware does for
+    /// every other request.
     /// </summary>
-    private static async Task<System.Security.Claims.ClaimsPrincipal> CreateRequestPrincipalAsync(HttpContext context, AuthResult auth)
-    {
-        var principal = AuthKitIdentity.CreatePrincipal(auth);
-        return context.RequestServices.GetService<IClaimsTransformation>() is { } transformation
-            ? await transformation.TransformAsync(principal).ConfigureAwait(false)
-            : principal;
-    }
+    private static Task<System.Security.Claims.ClaimsPrincipal> CreateRequestPrincipalAsync(HttpContext context, AuthResult auth) =>
+        AuthKitIdentity.CreateTransformedPrincipalAsync(auth, context.RequestServices.GetService<IClaimsTransformation>(), context.RequestAborted);
 
     private static bool IsTransient(Exception? error)
     {

@@ -285,21 +285,12 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
     [Fact]
     public async Task Closing_the_circuit_while_the_transformation_runs_publishes_nothing()
     {
-        var pending = new TaskCompletionSource<ClaimsPrincipal>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var called = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var transformation = new RecordingClaimsTransformation
-        {
-            OnTransform = _ =>
-            {
-                called.TrySetResult();
-                return pending.Task;
-            },
-        };
+        var transformation = RecordingClaimsTransformation.NeverFinishing(out var called);
         var harness = new ProviderHarness(claimsTransformation: transformation);
         var original = SignInAsTheHostDoes(harness);
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "late"), "sealed"));
         var run = harness.Provider.RevalidateAsync(force: false);
-        await called.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await called.WaitAsync(TimeSpan.FromSeconds(10));
 
         harness.Dispose();
         var result = await run.WaitAsync(TimeSpan.FromSeconds(10));
@@ -313,23 +304,14 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
     [Fact]
     public async Task Cancelling_an_organization_switch_while_the_transformation_runs_throws_and_keeps_the_current_state()
     {
-        var pending = new TaskCompletionSource<ClaimsPrincipal>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var called = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var transformation = new RecordingClaimsTransformation
-        {
-            OnTransform = _ =>
-            {
-                called.TrySetResult();
-                return pending.Task;
-            },
-        };
+        var transformation = RecordingClaimsTransformation.NeverFinishing(out var called);
         using var harness = new ProviderHarness(claimsTransformation: transformation);
         var original = SignInAsTheHostDoes(harness);
         harness.Coordinator.OnSwitch = (_, _) =>
             Task.FromResult(RevalidationResult.Refreshed(TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, organizationId: "org_globex"), "sealed"));
         using var cancellation = new CancellationTokenSource();
         var switching = harness.Provider.SwitchOrganizationAsync("org_globex", cancellation.Token);
-        await called.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await called.WaitAsync(TimeSpan.FromSeconds(10));
 
         cancellation.Cancel();
 

@@ -272,6 +272,22 @@ internal sealed class RecordingClaimsTransformation : IClaimsTransformation
         return OnTransform is { } custom ? custom(principal) : Task.FromResult(AddAppIdentity(principal));
     }
 
+    /// <summary>A transformation that never finishes; <paramref name="called"/> completes when it is first invoked.</summary>
+    public static RecordingClaimsTransformation NeverFinishing(out Task called)
+    {
+        var invoked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = new TaskCompletionSource<ClaimsPrincipal>(TaskCreationOptions.RunContinuationsAsynchronously);
+        called = invoked.Task;
+        return new RecordingClaimsTransformation
+        {
+            OnTransform = _ =>
+            {
+                invoked.TrySetResult();
+                return pending.Task;
+            },
+        };
+    }
+
     public static ClaimsPrincipal AddAppIdentity(ClaimsPrincipal principal)
     {
         var app = new ClaimsIdentity(
