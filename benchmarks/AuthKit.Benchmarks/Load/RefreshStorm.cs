@@ -87,9 +87,10 @@ public static class RefreshStorm
                 var collections = GC.CollectionCount(0);
                 var calls = await StormAsync(service, cookie, n).ConfigureAwait(false);
                 if (GC.CollectionCount(0) != collections) collected++;
-                stormP99.Add(Percentile(calls.Select(c => c.InCallMs).ToList(), 0.99));
+                var callLatencies = calls.Select(c => c.InCallMs).ToList();
+                stormP99.Add(Percentile(callLatencies, 0.99));
                 refreshCalls.Add(await upstream.RefreshCallsAsync().ConfigureAwait(false) - before);
-                inCall.AddRange(calls.Select(c => c.InCallMs));
+                inCall.AddRange(callLatencies);
                 fromRelease.AddRange(calls.Select(c => c.FromReleaseMs));
                 notRefreshed += calls.Count(c => !c.Result.Auth.IsAuthenticated || c.Result.RefreshedSessionData is null);
                 distinctSuccessors = Math.Max(distinctSuccessors, calls.Where(c => c.Result.Auth.IsAuthenticated).Select(c => c.Result.Auth.RefreshToken).Distinct().Count());
