@@ -1,65 +1,66 @@
+using AuthKit.Session.Internal;
+
 namespace AuthKit.Session;
 
-/// <summary>Turns return paths from untrusted sources (OAuth state, query strings) into safe same-origin paths.</summary>
+/// <summary>Turns return paths from untrusted sources (OAuth state, query strings, forms) into safe same-origin paths.</summary>
 public static class ReturnPath
 {
-    /// <summary>Longest return path kept: 2048 characters.</summary>
+    /// <summary>Longest return path accepted or produced: 2048 characters.</summary>
     public const int MaxLength = 2048;
 
     /// <summary>
-    /// Returns <paramref name="candidate"/> when it is a same-origin path: it starts with exactly one <c>/</c>, the next
-    /// character is not <c>/</c> or <c>\</c> (also after percent-decoding), it holds no backslash before the query, no
-    /// control characters (raw or percent-encoded) and is at most <see cref="MaxLength"/> characters. Path, query and fragment
-    /// are kept unchanged. Otherwise returns <paramref name="fallback"/> if that passes the same test, else <c>/</c>.
+    /// The npm package's <c>sanitizeReturnPathname</c>: <paramref name="candidate"/> is parsed as a URL against a
+    /// placeholder origin (the WHATWG URL parser), so any scheme and host are dropped and the result is its path, query and
+    /// fragment, percent-encoded where a URL needs it (<c>/é</c> becomes <c>/%C3%A9</c>; <c>https://evil.example/p?x=1</c>
+    /// becomes <c>/p?x=1</c>), starting with exactly one <c>/</c>. The result is always printable ASCII, safe to write
+    /// as a <c>Location</c> header. Stricter than the npm package (a candidate is then treated as unparseable): a result whose
+    /// second character is <c>\</c> (browsers read <c>/\</c> as <c>//</c>), a result that starts with <c>//</c> or
+    /// <c>/\</c> once percent-decoded, and a candidate or result longer than <see cref="MaxLength"/>. An unparseable
+    /// candidate falls back to <paramref name="fallback"/>, sanitized the same way, and then to <c>/</c>.
     /// </summary>
     /// <param name="candidate">The path to check, for example <c>/dashboard?tab=billing#top</c>.</param>
-    /// <param name="fallback">Used when the candidate is unsafe or empty. Default <c>/</c>.</param>
+    /// <param name="fallback">Used when the candidate is empty or unparseable. Default <c>/</c>.</param>
     public static string Sanitize(string? candidate, string fallback = "/")
     {
-        if (IsSafe(candidate)) return candidate!;
-        return IsSafe(fallback) ? fallback : "/";
+        if (TryNormalize(candidate, out var path)) return path;
+        return TryNormalize(fallback, out path) ? path : "/";
     }
 
-    /// <summary>Whether <paramref name="path"/> is a safe same-origin path (see <see cref="Sanitize"/>).</summary>
-    public static bool IsSafe(string? path)
+    /// <summary>Whether <paramref name="path"/> is already a safe same-origin path: <see cref="Sanitize"/> returns it unchanged.</summary>
+    public static bool IsSafe(string? path) => TryNormalize(path, out var normalized) && string.Equals(normalized, path, StringComparison.Ordinal);
+
+    private static bool TryNormalize(string? candidate, out string path)
     {
-        if (string.IsNullOrEmpty(path) || path.Length > MaxLength) return false;
-        if (!HasSafeStart(path) || ContainsControl(path)) return false;
-
-        int queryOrFragment = path.AsSpan().IndexOfAny('?', '#');
-        ReadOnlySpan<char> pathPart = queryOrFragment < 0 ? path : path.AsSpan(0, queryOrFragment);
-        if (pathPart.Contains('\\')) return false;
-
-        if (path.Contains('%'))
+        path = "/";
+        if (string.IsNullOrEmpty(candidate) || candidate.Length > MaxLength)
         {
-            // Some servers and frameworks decode before redirecting again: the decoded form must be safe too.
-            string decoded;
-            try
-            {
-                decoded = Uri.UnescapeDataString(path);
-            }
-            catch (UriFormatException)
-            {
-                return false;
-            }
-            if (!HasSafeStart(decoded) || ContainsControl(decoded)) return false;
-            int q = decoded.AsSpan().IndexOfAny('?', '#');
-            ReadOnlySpan<char> decodedPath = q < 0 ? decoded : decoded.AsSpan(0, q);
-            if (decodedPath.Contains('\\')) return false;
+            return false;
         }
+
+        if (!WhatwgUrlPath.TryParse(candidate, out var pathname, out var search, out var hash))
+        {
+            return false;
+        }
+
+        var result = "/" + pathname.TrimStart('/') + search + hash;
+        if (result.Length > MaxLength || (result.Length > 1 && result[1] == '\\') || DecodesToNetworkPath(result))
+        {
+            return false;
+        }
+
+        path = result;
         return true;
     }
 
-    private static bool HasSafeStart(string path) =>
-        path.Length > 0 && path[0] == '/' && (path.Length == 1 || (path[1] != '/' && path[1] != '\\'));
-
-    private static bool ContainsControl(string path)
+    /// <summary>Some servers and frameworks decode a path before redirecting again: <c>/%2F%2Fevil.example</c> must not become <c>//evil.example</c>.</summary>
+    private static bool DecodesToNetworkPath(string path)
     {
-        foreach (char c in path)
+        if (!path.Contains('%'))
         {
-            // C0, DEL, C1, and the line/paragraph separators some parsers treat as line breaks.
-            if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029') return true;
+            return false;
         }
-        return false;
+
+        var decoded = Uri.UnescapeDataString(path);
+        return decoded.Length > 1 && decoded[0] == '/' && decoded[1] is '/' or '\\';
     }
 }

@@ -16,7 +16,7 @@ internal static class NodeOracle
         /// <summary>Stdout without its single trailing newline; throws with stderr when the oracle failed.</summary>
         public string Output => ExitCode == 0
             ? Stdout.EndsWith('\n') ? Stdout[..^1] : Stdout
-            : throw new InvalidOperationException($"oracle.mjs failed (exit {ExitCode}): {Stderr}");
+            : throw new InvalidOperationException($"the node oracle failed (exit {ExitCode}): {Stderr}");
 
         public string Error => ExitCode == 1 ? Stderr.TrimEnd('\n', '\r') : throw new InvalidOperationException($"oracle.mjs was expected to fail with exit 1 but exited {ExitCode}: {Stdout}");
     }
@@ -29,10 +29,23 @@ internal static class NodeOracle
 
     public static string CookieName(string state) => Run(["cookiename"], state + "\n", null, null).Output;
 
-    public static Result Run(string[] args, string stdin, long? nowMs, string? randomHex)
+    /// <summary>
+    /// The npm package's <c>sanitizeReturnPathname(input, fallback)</c> for each case, in one run of tests/interop/sanitize.mjs
+    /// (a null fallback means the function's default).
+    /// </summary>
+    public static IReadOnlyList<string> SanitizeReturnPathnames(IReadOnlyList<(string Input, string? Fallback)> cases)
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(cases.Select(c => new[] { c.Input, c.Fallback }).ToArray());
+        var output = Run([], json, null, null, script: "sanitize.mjs").Output;
+        var results = System.Text.Json.JsonSerializer.Deserialize<string[]>(output) ?? throw new InvalidOperationException("sanitize.mjs printed null.");
+        if (results.Length != cases.Count) throw new InvalidOperationException($"sanitize.mjs returned {results.Length} results for {cases.Count} cases.");
+        return results;
+    }
+
+    public static Result Run(string[] args, string stdin, long? nowMs, string? randomHex, string script = "oracle.mjs")
     {
         string interop = RepositoryPaths.InteropDirectory;
-        string oracle = Path.Combine(interop, "oracle.mjs");
+        string oracle = Path.Combine(interop, script);
         if (!File.Exists(oracle)) throw new InvalidOperationException($"{oracle} is missing.");
         if (!Directory.Exists(Path.Combine(interop, "node_modules", "@workos", "authkit-session")))
         {
