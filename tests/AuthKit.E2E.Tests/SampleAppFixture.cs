@@ -58,7 +58,9 @@ public class SampleAppFixture : IAsyncLifetime
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            // evil.test is the cross-site attacker of CrossSiteTests: a page server on loopback under another site's name.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--host-resolver-rules=MAP evil.test 127.0.0.1"],
         });
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace AuthKit.Blazor;
@@ -26,8 +27,8 @@ internal sealed partial class AuthKitAuthenticationHandler(
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var cookie = cookies.ReadSession(Request);
-        if (string.IsNullOrEmpty(cookie))
+        var values = cookies.ReadSessions(Request);
+        if (values.Count == 0)
         {
             return AuthenticateResult.NoResult();
         }
@@ -35,7 +36,9 @@ internal sealed partial class AuthKitAuthenticationHandler(
         SessionResolution resolution;
         try
         {
-            resolution = await resolver.ResolveCookieAsync(cookie, Context.RequestAborted).ConfigureAwait(false);
+            resolution = values.Count == 1
+                ? await resolver.ResolveCookieAsync(values[0], Context.RequestAborted).ConfigureAwait(false)
+                : await ResolveFirstSessionAsync(values).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (Context.RequestAborted.IsCancellationRequested)
         {
@@ -61,6 +64,36 @@ internal sealed partial class AuthKitAuthenticationHandler(
 
         var principal = AuthKitIdentity.CreatePrincipal(resolution.Auth);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+
+    /// <summary>
+    /// Several session cookies arrived (one may be planted by a sibling subdomain or another path): the first that holds a
+    /// live session wins, and a garbage sibling never causes the cookie to be cleared. Only when none unseals is the
+    /// result "invalid" (and the cookie cleared).
+    /// </summary>
+    private async Task<SessionResolution> ResolveFirstSessionAsync(StringValues values)
+    {
+        SessionResolution? firstUnsealed = null;
+        foreach (var value in values)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+
+            var resolution = await resolver.ResolveCookieAsync(value, Context.RequestAborted).ConfigureAwait(false);
+            if (resolution.IsSignedIn)
+            {
+                return resolution;
+            }
+
+            if (resolution.Status != SessionResolutionStatus.Invalid)
+            {
+                firstUnsealed ??= resolution;
+            }
+        }
+
+        return firstUnsealed ?? SessionResolution.Invalid;
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -14,8 +14,53 @@ namespace AuthKit.Blazor;
 internal sealed class HttpSessionCookies(IOptions<AuthKitOptions> options)
     : CookieSessionStorage<HttpRequest, HttpResponse>(options.Value)
 {
-    /// <summary>The session cookie of a request, or null.</summary>
-    public string? ReadSession(HttpRequest request) => request.Cookies[CookieName];
+    /// <summary>
+    /// Every session cookie value of a request, in the order the browser sent them. Usually one; a sibling subdomain or
+    /// another path can plant more under the same name, and ASP.NET Core's cookie collection would keep only one of them.
+    /// </summary>
+    public StringValues ReadSessions(HttpRequest request)
+    {
+        var header = request.Headers.Cookie;
+        if (header.Count == 0)
+        {
+            return StringValues.Empty;
+        }
+
+        if (header.Count == 1 && CountNameOccurrences(header[0]) <= 1)
+        {
+            return request.Cookies[CookieName] is { Length: > 0 } single ? new StringValues(single) : StringValues.Empty;
+        }
+
+        if (!CookieHeaderValue.TryParseList(header, out var cookies))
+        {
+            return StringValues.Empty;
+        }
+
+        var values = new List<string>(2);
+        foreach (var cookie in cookies)
+        {
+            if (cookie.Name.Equals(CookieName, StringComparison.Ordinal) && cookie.Value.Length > 0)
+            {
+                var value = cookie.Value.ToString();
+                values.Add(value.Contains('%') ? Uri.UnescapeDataString(value) : value);
+            }
+        }
+
+        return new StringValues([.. values]);
+    }
+
+    private int CountNameOccurrences(string? header)
+    {
+        var count = 0;
+        var rest = header.AsSpan();
+        for (var at = rest.IndexOf(CookieName, StringComparison.Ordinal); at >= 0 && count < 2; at = rest.IndexOf(CookieName, StringComparison.Ordinal))
+        {
+            count++;
+            rest = rest[(at + CookieName.Length)..];
+        }
+
+        return count;
+    }
 
     /// <summary>Writes the session cookie.</summary>
     public void WriteSession(HttpResponse response, string sealedSession) =>

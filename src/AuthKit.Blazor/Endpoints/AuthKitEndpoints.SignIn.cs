@@ -23,19 +23,41 @@ internal static partial class AuthKitEndpoints
     {
         var services = context.RequestServices;
         var query = context.Request.Query;
-        TimeSpan? maxAge = int.TryParse(Limit(query["maxAge"]), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
-        var prompt = Limit(query["prompt"]);
-        if (prompt is not (null or "login" or "none" or "consent" or "select_account"))
+        IResult?[] problems =
+        [
+            ReadOption(query, "organizationId", out var organizationId),
+            ReadOption(query, "loginHint", out var loginHint),
+            ReadOption(query, "prompt", out var prompt),
+            ReadOption(query, "maxAge", out var maxAgeText),
+        ];
+        if (Array.Find(problems, p => p is not null) is { } invalid)
         {
-            prompt = null;
+            return invalid;
         }
 
+        if (prompt is not (null or "login" or "none" or "consent" or "select_account"))
+        {
+            return InvalidOption("prompt", "must be one of login, none, consent or select_account");
+        }
+
+        TimeSpan? maxAge = null;
+        if (maxAgeText is not null)
+        {
+            if (!int.TryParse(maxAgeText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            {
+                return InvalidOption("maxAge", "must be a whole number of seconds");
+            }
+
+            maxAge = TimeSpan.FromSeconds(seconds);
+        }
+
+        var returnPathname = query["returnPathname"].ToString();
         var authorization = new AuthorizationOptions
         {
             ScreenHint = screenHint,
-            ReturnPathname = ReturnPath.Sanitize(Limit(query["returnPathname"])),
-            OrganizationId = Limit(query["organizationId"]),
-            LoginHint = Limit(query["loginHint"]),
+            ReturnPathname = ReturnPath.Sanitize(returnPathname.Length is > 0 and <= ReturnPath.MaxLength ? returnPathname : null),
+            OrganizationId = organizationId,
+            LoginHint = loginHint,
             Prompt = prompt,
             MaxAge = maxAge,
             RequestCookieNames = context.Request.Cookies.Keys,
@@ -47,13 +69,62 @@ internal static partial class AuthKitEndpoints
                 .CreateAuthorizationAsync(context.Response, authorization, context.RequestAborted).ConfigureAwait(false);
             HttpSessionCookies.AppendHeaders(context.Response, result.Headers);
             context.Response.Headers.CacheControl = "no-store";
-            return TypedResults.Redirect(result.Url.ToString());
+            return TypedResults.Redirect(result.Url.AbsoluteUri);
         }
         catch (PkcePayloadTooLargeException)
         {
             return ErrorPage(StatusCodes.Status400BadRequest, "Sign-in failed", "The sign-in request is too large (return path). Go back and try again.");
         }
     }
+
+    /// <summary>
+    /// Reads one sign-in option from the query: absent is fine; given more than once, longer than 512 characters, or
+    /// holding control characters or unpaired surrogates (nothing WorkOS could be sent) is a 400 naming the option.
+    /// </summary>
+    private static IResult? ReadOption(IQueryCollection query, string name, out string? value)
+    {
+        value = null;
+        var values = query[name];
+        if (values.Count == 0 || (values.Count == 1 && string.IsNullOrEmpty(values[0])))
+        {
+            return null;
+        }
+
+        if (values.Count > 1)
+        {
+            return InvalidOption(name, "was given more than once");
+        }
+
+        var text = values[0]!;
+        if (text.Length > MaxQueryValueLength)
+        {
+            return InvalidOption(name, $"is longer than {MaxQueryValueLength} characters");
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsControl(c))
+            {
+                return InvalidOption(name, "contains control characters");
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return InvalidOption(name, "is not valid text (an unpaired surrogate)");
+            }
+        }
+
+        value = text;
+        return null;
+    }
+
+    private static IResult InvalidOption(string name, string problem) =>
+        ErrorPage(StatusCodes.Status400BadRequest, "Sign-in failed", $"The sign-in option \"{name}\" {problem}. Go back and try again.");
 
     /// <summary>Completes sign-in through the core: state vs. verifier cookie, code exchange, session cookie, verifier cleared.</summary>
     public static async Task<IResult> CallbackAsync(HttpContext context)
@@ -109,7 +180,7 @@ internal static partial class AuthKitEndpoints
         var signedIn = new AuthKitSignedInContext(context, result.AuthenticationResponse, auth, result.ReturnPathname);
         await AuthKitEventsRunner.Resolve(services, blazorOptions).SignedInAsync(signedIn).ConfigureAwait(false);
         LogSignedIn(Logger(context));
-        return TypedResults.Redirect(ReturnPath.Sanitize(signedIn.ReturnPath));
+        return TypedResults.Redirect(SafeLocation(ReturnPath.Sanitize(signedIn.ReturnPath)));
     }
 
     private static async Task<IResult> CallbackFailedAsync(HttpContext context, string? verifierCookie, string error, string message, Exception? exception)
@@ -135,7 +206,7 @@ internal static partial class AuthKitEndpoints
 
         if (!string.IsNullOrEmpty(options.ErrorPath))
         {
-            return TypedResults.Redirect(QueryHelpers.AddQueryString(context.Request.PathBase + options.ErrorPath, "error", error));
+            return TypedResults.Redirect(SafeLocation(QueryHelpers.AddQueryString(context.Request.PathBase + options.ErrorPath, "error", error)));
         }
 
         return ErrorPage(StatusCodes.Status400BadRequest, "Sign-in failed", message, context.Request.PathBase + options.SignInPath);

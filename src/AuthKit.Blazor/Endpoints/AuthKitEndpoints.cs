@@ -36,19 +36,18 @@ internal static partial class AuthKitEndpoints
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<AuthKitBlazorOptions>>().Value;
         var cookies = services.GetRequiredService<HttpSessionCookies>();
-        var relay = services.GetRequiredService<SessionRelay>();
         var auth = (await context.AuthenticateAsync(AuthKitDefaults.AuthenticationScheme).ConfigureAwait(false)).Principal.GetAuthResult();
         if (await ValidateAntiforgeryAsync(context).ConfigureAwait(false) is { } rejected)
         {
-            if (auth.IsAuthenticated)
+            // A forged or cross-site POST never signs anyone out: nothing is written and no session is ended. The one
+            // exception is harmless: a page of this site whose session already ended posts a token issued to the user it
+            // had then; with nobody signed in there is nothing to do but go home (without clearing anything).
+            if (!auth.IsAuthenticated && IsStaleSameSiteForm(context))
             {
-                return rejected;
+                return TypedResults.Redirect(SafeLocation(context.Request.PathBase + options.SignedOutReturnPath));
             }
 
-            // Already signed out (e.g. the session ended while the page was open, so the page's token no longer matches):
-            // finishing a sign-out is harmless; clear whatever is left and go home without touching any session.
-            cookies.ClearSession(context.Response);
-            return TypedResults.Redirect(context.Request.PathBase + options.SignedOutReturnPath);
+            return rejected;
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
@@ -57,32 +56,67 @@ internal static partial class AuthKitEndpoints
         // The user from the scheme, or (e.g. WorkOS down while the token expired) the session id in the cookie itself.
         var sessionId = auth.SessionId;
         var userId = auth.User?.Id;
-        if (string.IsNullOrEmpty(sessionId) && cookies.ReadSession(context.Request) is { Length: > 0 and <= SessionResolver.MaxCookieLength } cookie &&
-            services.GetRequiredService<IAuthKitSessionBackend>() is var backend && backend.TryUnseal(cookie) is { } session)
+        if (string.IsNullOrEmpty(sessionId) && services.GetRequiredService<IAuthKitSessionBackend>() is var backend)
         {
-            sessionId = backend.TryReadClaims(session.AccessToken)?.SessionId;
-            userId = session.User.Id;
+            foreach (var cookie in cookies.ReadSessions(context.Request))
+            {
+                if (cookie is { Length: > 0 and <= SessionResolver.MaxCookieLength } && backend.TryUnseal(cookie) is { } session)
+                {
+                    sessionId = backend.TryReadClaims(session.AccessToken)?.SessionId;
+                    userId = session.User.Id;
+                    break;
+                }
+            }
         }
 
-        cookies.ClearSession(context.Response);
-        string redirect = returnPath;
+        // Everything that could fail is computed before the session is ended and the cookie cleared.
+        string redirect = SafeLocation(returnPath);
         if (!string.IsNullOrEmpty(sessionId))
         {
-            await services.GetRequiredService<SessionResolver>().EndSessionAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
             // The app's public origin comes from the configured redirect URI (trusted, right behind proxies), not the Host header.
             var redirectUri = services.GetRequiredService<IOptions<AuthKitOptions>>().Value.RedirectUri;
             var origin = Uri.TryCreate(redirectUri, UriKind.Absolute, out var configured)
                 ? configured.GetLeftPart(UriPartial.Authority)
-                : $"{context.Request.Scheme}://{context.Request.Host}";
-            var absoluteReturn = origin + context.Request.PathBase + returnPath;
-            redirect = services.GetRequiredService<IWorkOSUserManagement>().GetLogoutUrl(sessionId, absoluteReturn).ToString();
+                : $"{context.Request.Scheme}://{context.Request.Host.ToUriComponent()}";
+            var absoluteReturn = origin + context.Request.PathBase.ToUriComponent() + returnPath;
+            redirect = services.GetRequiredService<IWorkOSUserManagement>().GetLogoutUrl(sessionId, absoluteReturn).AbsoluteUri;
+            cookies.ClearSession(context.Response);
+            await services.GetRequiredService<SessionResolver>().EndSessionAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
+        }
+        else
+        {
+            cookies.ClearSession(context.Response);
         }
 
         var events = AuthKitEventsRunner.Resolve(services, options);
         var signedOut = new AuthKitSignedOutContext(context, userId, sessionId, redirect);
         await events.SignedOutAsync(signedOut).ConfigureAwait(false);
         LogSignedOut(Logger(context), sessionId is not null);
-        return TypedResults.Redirect(signedOut.RedirectUri);
+        return TypedResults.Redirect(SafeLocation(signedOut.RedirectUri, redirect));
+    }
+
+    /// <summary>
+    /// A form posted by a page of this site (the browser sent the antiforgery cookie, which is SameSite=Strict, and the
+    /// form's token field, and did not call it cross-site) whose token no longer matches because its user is gone.
+    /// </summary>
+    private static bool IsStaleSameSiteForm(HttpContext context)
+    {
+        var request = context.Request;
+        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
+        if (fetchSite.Length > 0 && !string.Equals(fetchSite, "same-origin", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !IsSameOrigin(request, origin))
+        {
+            return false;
+        }
+
+        var antiforgery = context.RequestServices.GetRequiredService<IOptions<AntiforgeryOptions>>().Value;
+        return request.HasFormContentType && antiforgery.Cookie.Name is { } cookieName && request.Cookies.ContainsKey(cookieName) &&
+               request.Form.TryGetValue(antiforgery.FormFieldName, out var token) && token.ToString().Length > 0;
     }
 
     // ---------------------------------------------------------------- switch organization
@@ -118,7 +152,7 @@ internal static partial class AuthKitEndpoints
                 cookies.WriteSession(context.Response, resolution.SealedSession!);
                 context.User = await CreateRequestPrincipalAsync(context, resolution.Auth).ConfigureAwait(false);
                 LogSwitched(Logger(context));
-                return TypedResults.Redirect(returnPath);
+                return TypedResults.Redirect(SafeLocation(returnPath));
             case SessionResolutionStatus.Ended:
                 cookies.ClearSession(context.Response);
                 return TypedResults.Challenge(new AuthenticationProperties { RedirectUri = returnPath }, [AuthKitDefaults.AuthenticationScheme]);
@@ -192,6 +226,16 @@ internal static partial class AuthKitEndpoints
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A <c>Location</c> value that can be written as a header: printable ASCII only (a redirect that cannot be written
+    /// would turn into a 500 after the endpoint already acted). Anything else becomes <paramref name="fallback"/>, or <c>/</c>.
+    /// </summary>
+    internal static string SafeLocation(string? location, string fallback = "/")
+    {
+        static bool IsHeaderSafe(string? value) => !string.IsNullOrEmpty(value) && !value.AsSpan().ContainsAnyExceptInRange(' ', '~');
+        return IsHeaderSafe(location) ? location! : IsHeaderSafe(fallback) ? fallback : "/";
     }
 
     private static bool IsSameOrigin(HttpRequest request, string origin) =>
