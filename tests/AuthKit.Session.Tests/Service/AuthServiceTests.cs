@@ -301,11 +301,12 @@ public sealed class AuthServiceTests : IDisposable
     }
 
     [Theory]
-    [InlineData("//evil.example/phish")]
-    [InlineData("https://evil.example/")]
-    [InlineData("/\\evil.example")]
-    [InlineData("javascript:alert(1)")]
-    public async Task Hostile_return_paths_come_back_as_root(string hostile)
+    [InlineData("//evil.example/phish", "/phish")]
+    [InlineData("https://evil.example/", "/")]
+    [InlineData("/\\evil.example", "/")]
+    [InlineData("javascript:alert(1)", "/alert(1)")]
+    [InlineData("/é", "/%C3%A9")]
+    public async Task Hostile_return_paths_come_back_as_paths_on_this_origin_as_the_npm_package_returns_them(string hostile, string expected)
     {
         var start = await Service.CreateSignInAsync(null, new AuthorizationOptions { ReturnPathname = hostile });
         _h.Browser.Apply(start.Headers);
@@ -313,7 +314,7 @@ public sealed class AuthServiceTests : IDisposable
 
         var result = await Service.HandleCallbackAsync(_h.Browser.NewRequest(), null, code, state);
 
-        Assert.Equal("/", result.ReturnPathname);
+        Assert.Equal(expected, result.ReturnPathname);
     }
 
     [Fact]
