@@ -20,6 +20,12 @@ builder.Services.AddHttpClient<MeApiClient>().AddAuthKitAccessToken();
 
 var app = builder.Build();
 
+// Invalid settings (e.g. no WorkOS settings outside Development) stop here: the validation message on stderr, exit code 1.
+if (!StartupValidation.TryValidate(app.Services, Console.Error))
+{
+    return StartupValidation.ExitCode;
+}
+
 if (emulator is not null)
 {
     DevelopmentEmulator.LogUsingEmulator(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BlazorApp.DevMode"), emulator.BaseUri);
@@ -44,3 +50,4 @@ app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 
 app.Run();
+return 0;

@@ -48,8 +48,9 @@ public sealed class WorkOSEmulatorOptions
     public string? AutoSignInOrganizationId { get; set; }
 
     /// <summary>
-    /// Hosts (besides loopback addresses and <c>localhost</c>) accepted in <c>redirect_uri</c> and <c>return_to</c>.
-    /// Default empty.
+    /// Hosts (besides loopback addresses and <c>localhost</c>) accepted in <c>redirect_uri</c> and <c>return_to</c>, and
+    /// as a request's <c>Host</c> header: a request whose <c>Host</c> is neither loopback nor listed here gets 400 (against
+    /// DNS rebinding). Default empty.
     /// </summary>
     public IList<string> AllowedRedirectHosts { get; set; } = [];
 

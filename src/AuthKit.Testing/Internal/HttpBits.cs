@@ -61,10 +61,7 @@ internal static class HttpBits
             return false;
         }
 
-        var host = parsed.IdnHost;
-        var ok = string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip))
-            || allowedHosts.Any(h => string.Equals(h, host, StringComparison.OrdinalIgnoreCase));
+        var ok = IsLoopbackOrAllowedHost(parsed.IdnHost, allowedHosts);
         if (ok)
         {
             uri = parsed;
@@ -72,6 +69,16 @@ internal static class HttpBits
 
         return ok;
     }
+
+    /// <summary>
+    /// Whether a host name (without port) is <c>localhost</c>, a loopback IP literal (<c>127.x.x.x</c>, <c>[::1]</c>)
+    /// or one of <paramref name="allowedHosts"/> (case-insensitive, exact).
+    /// </summary>
+    public static bool IsLoopbackOrAllowedHost(string host, IEnumerable<string> allowedHosts) =>
+        host.Length > 0
+        && (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip))
+            || allowedHosts.Any(h => string.Equals(h, host, StringComparison.OrdinalIgnoreCase)));
 
     public static string Origin(Uri uri) => uri.GetLeftPart(UriPartial.Authority);
 

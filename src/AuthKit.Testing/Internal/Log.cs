@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Request with a missing or wrong API key to {Path}")]
     public static partial void Unauthorized(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Request to {Path} with a Host that is neither loopback nor allow-listed ({Host}) -> 400")]
+    public static partial void HostRejected(ILogger logger, string path, string host);
 }

@@ -6,15 +6,36 @@ using Microsoft.Extensions.Logging;
 
 namespace AuthKit.Testing.Internal;
 
-/// <summary>The middleware in front of every endpoint: request counts, fault injection, and the redacted request log.</summary>
+/// <summary>
+/// The middleware in front of every endpoint: the Host check, request counts, fault injection, and the redacted request log.
+/// </summary>
 internal static class RequestPipeline
 {
+    private const string HostRejectedMessage =
+        "The WorkOS emulator answers only requests addressed to a loopback host (localhost, 127.x.x.x, [::1]) or to a host in "
+        + "WorkOSEmulatorOptions.AllowedRedirectHosts; this request's Host header is neither. Use the emulator's BaseUri.\n";
+
     public static void Use(IApplicationBuilder app, EmulatorService svc, FaultStore faults, CancellationToken stopping, ILogger logger)
     {
         app.Use(async (ctx, next) =>
         {
             var path = ctx.Request.Path.Value ?? "/";
             var method = ctx.Request.Method;
+
+            // DNS rebinding: a page whose own name now resolves to 127.0.0.1 reaches this port, but its requests carry
+            // its own name as Host. Only loopback and allow-listed names get an answer; nothing else is counted or run.
+            if (!HttpBits.IsLoopbackOrAllowedHost(ctx.Request.Host.Host, svc.Options.AllowedRedirectHosts))
+            {
+                var host = ctx.Request.Host.Value ?? "";
+                Log.HostRejected(logger, path, host.Length > 100 ? host[..100] + "..." : host);
+                ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+                ctx.Response.ContentType = "text/plain; charset=utf-8";
+                ctx.Response.Headers.CacheControl = "no-store";
+                ctx.Response.Headers.XContentTypeOptions = "nosniff";
+                await ctx.Response.WriteAsync(HostRejectedMessage, Encoding.UTF8, ctx.RequestAborted);
+                return;
+            }
+
             var query = HttpBits.RedactQuery(ctx.Request.Query);
             ctx.Response.Headers["X-Request-ID"] = Ids.New("req_");
             if (path.StartsWith("/_emulator", StringComparison.OrdinalIgnoreCase))
