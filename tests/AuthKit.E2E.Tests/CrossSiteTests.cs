@@ -29,6 +29,7 @@ public sealed class CrossSiteTests(SampleAppFixture fixture, ITestOutputHelper o
             """);
         var attack = await session.NewPageAsync();
         session.ExpectConsoleError("400 (Bad Request)");
+        session.ExpectConsoleError("favicon.ico"); // the bare 400 page has no icon
         var response = await attack.RunAndWaitForResponseAsync(
             () => attack.GotoAsync(evil.Uri.ToString()),
             r => r.Url.EndsWith("/auth/sign-out", StringComparison.Ordinal) && r.Request.Method == "POST");
@@ -66,45 +67,55 @@ public sealed class CrossSiteTests(SampleAppFixture fixture, ITestOutputHelper o
         await SignInOnEmulatorAsync(page, Alice);
 
         // The sample has no page at /é: its own 404 page, signed in, proves the callback wrote the session and redirected.
-        await Expect(page).ToHaveURLAsync(AppUrl("/%C3%A9"));
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(new Uri(Fixture.App.BaseUri, "/%C3%A9").AbsoluteUri) + "$"));
         session.ExpectConsoleError("404 (Not Found)");
         Assert.NotNull(await GetSessionCookieAsync(session));
         await page.GotoAsync(AppUrl("/account"));
         await Expect(page.GetByTestId("account-email")).ToHaveTextAsync(Alice);
     });
 
-    /// <summary>Serves one HTML page on a free loopback port, addressed as <c>http://evil.test:port/</c>.</summary>
+    /// <summary>Serves one HTML page (to every request) on a free loopback port, addressed as <c>http://evil.test:port/</c>.</summary>
     private sealed class EvilPageServer : IAsyncDisposable
     {
-        private readonly HttpListener _listener;
+        private readonly TcpListener _listener;
+        private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
 
-        private EvilPageServer(HttpListener listener, Uri uri, string html)
+        private EvilPageServer(TcpListener listener, string html)
         {
             _listener = listener;
-            Uri = uri;
+            Uri = new Uri($"http://evil.test:{((IPEndPoint)listener.LocalEndpoint).Port}/");
+            var body = Encoding.UTF8.GetBytes(html);
+            var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
             _loop = Task.Run(async () =>
             {
-                var body = Encoding.UTF8.GetBytes(html);
-                while (_listener.IsListening)
+                while (!_stop.IsCancellationRequested)
                 {
-                    HttpListenerContext context;
+                    TcpClient client;
                     try
                     {
-                        context = await _listener.GetContextAsync();
+                        client = await _listener.AcceptTcpClientAsync(_stop.Token);
                     }
-                    catch (Exception) when (!_listener.IsListening)
-                    {
-                        return;
-                    }
-                    catch (HttpListenerException)
+                    catch (OperationCanceledException)
                     {
                         return;
                     }
 
-                    context.Response.ContentType = "text/html; charset=utf-8";
-                    await context.Response.OutputStream.WriteAsync(body);
-                    context.Response.Close();
+                    using (client)
+                    {
+                        var stream = client.GetStream();
+                        var buffer = new byte[8192];
+                        var received = new StringBuilder();
+                        while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                        {
+                            var read = await stream.ReadAsync(buffer, _stop.Token);
+                            if (read == 0) break;
+                            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                        }
+
+                        await stream.WriteAsync(head, _stop.Token);
+                        await stream.WriteAsync(body, _stop.Token);
+                    }
                 }
             });
         }
@@ -113,22 +124,24 @@ public sealed class CrossSiteTests(SampleAppFixture fixture, ITestOutputHelper o
 
         public static Task<EvilPageServer> StartAsync(string html)
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://evil.test:{port}/");
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
-            return Task.FromResult(new EvilPageServer(listener, new Uri($"http://evil.test:{port}/"), html));
+            return Task.FromResult(new EvilPageServer(listener, html));
         }
 
         public async ValueTask DisposeAsync()
         {
+            await _stop.CancelAsync();
             _listener.Stop();
-            _listener.Close();
-            await _loop.ConfigureAwait(false);
+            try
+            {
+                await _loop;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            _stop.Dispose();
         }
     }
 }
