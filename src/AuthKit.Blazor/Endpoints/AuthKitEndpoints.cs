@@ -42,7 +42,7 @@ internal static partial class AuthKitEndpoints
             // A forged or cross-site POST never signs anyone out: nothing is written and no session is ended. The one
             // exception is harmless: a page of this site whose session already ended posts a token issued to the user it
             // had then; with nobody signed in there is nothing to do but go home (without clearing anything).
-            if (!auth.IsAuthenticated && IsStaleSameSiteForm(context))
+            if (!auth.IsAuthenticated && await IsStaleSameSiteFormAsync(context).ConfigureAwait(false))
             {
                 return TypedResults.Redirect(SafeLocation(context.Request.PathBase + options.SignedOutReturnPath));
             }
@@ -99,7 +99,7 @@ internal static partial class AuthKitEndpoints
     /// A form posted by a page of this site (the browser sent the antiforgery cookie, which is SameSite=Strict, and the
     /// form's token field, and did not call it cross-site) whose token no longer matches because its user is gone.
     /// </summary>
-    private static bool IsStaleSameSiteForm(HttpContext context)
+    private static async Task<bool> IsStaleSameSiteFormAsync(HttpContext context)
     {
         var request = context.Request;
         var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
@@ -115,8 +115,20 @@ internal static partial class AuthKitEndpoints
         }
 
         var antiforgery = context.RequestServices.GetRequiredService<IOptions<AntiforgeryOptions>>().Value;
-        return request.HasFormContentType && antiforgery.Cookie.Name is { } cookieName && request.Cookies.ContainsKey(cookieName) &&
-               request.Form.TryGetValue(antiforgery.FormFieldName, out var token) && token.ToString().Length > 0;
+        if (!request.HasFormContentType || antiforgery.Cookie.Name is not { } cookieName || !request.Cookies.ContainsKey(cookieName))
+        {
+            return false;
+        }
+
+        try
+        {
+            var form = await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            return form.TryGetValue(antiforgery.FormFieldName, out var token) && token.ToString().Length > 0;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException or AntiforgeryValidationException)
+        {
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------- switch organization
@@ -219,7 +231,7 @@ internal static partial class AuthKitEndpoints
     private static async Task<IResult?> ValidateAntiforgeryAsync(HttpContext context)
     {
         var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
-        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        if (!context.Request.HasFormContentType || !await IsAntiforgeryValidAsync(antiforgery, context).ConfigureAwait(false))
         {
             LogAntiforgeryRejected(Logger(context), context.Request.Path.Value ?? string.Empty);
             return ErrorPage(StatusCodes.Status400BadRequest, "Request rejected", "This form has expired or did not come from this site. Go back, reload the page and try again.");
@@ -236,6 +248,20 @@ internal static partial class AuthKitEndpoints
     {
         static bool IsHeaderSafe(string? value) => !string.IsNullOrEmpty(value) && !value.AsSpan().ContainsAnyExceptInRange(' ', '~');
         return IsHeaderSafe(location) ? location! : IsHeaderSafe(fallback) ? fallback : "/";
+    }
+
+    /// <summary>A body that is not a readable form (malformed multipart, over the form limits) is an invalid request, not a 500.</summary>
+    private static async Task<bool> IsAntiforgeryValidAsync(IAntiforgery antiforgery, HttpContext context)
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false) &&
+                   (await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false)) is not null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException or AntiforgeryValidationException)
+        {
+            return false;
+        }
     }
 
     private static bool IsSameOrigin(HttpRequest request, string origin) =>

@@ -38,30 +38,51 @@ internal sealed class JsNode
     public static JsNode NewArray() => new(JsNodeKind.Array) { Items = [] };
     public static JsNode NewObject() => new(JsNodeKind.Object) { Members = [] };
 
+    /// <summary>Objects with more members than this get a key index, so parsing stays linear (a hostile seal can hold thousands).</summary>
+    private const int IndexThreshold = 16;
+
+    private Dictionary<string, int>? _index;
+
     /// <summary>Sets a property with JavaScript assignment semantics (an existing key keeps its position).</summary>
     public void Set(string key, JsNode value)
     {
         List<KeyValuePair<string, JsNode>> members = Members!;
-        for (int i = 0; i < members.Count; i++)
+        int existing = IndexOf(key);
+        if (existing >= 0)
         {
-            if (string.Equals(members[i].Key, key, StringComparison.Ordinal))
-            {
-                members[i] = new(key, value);
-                return;
-            }
+            members[existing] = new(key, value);
+            return;
         }
+
         members.Add(new(key, value));
+        if (_index is not null)
+        {
+            _index[key] = members.Count - 1;
+        }
+        else if (members.Count > IndexThreshold)
+        {
+            _index = new Dictionary<string, int>(members.Count * 2, StringComparer.Ordinal);
+            for (int i = 0; i < members.Count; i++) _index[members[i].Key] = i;
+        }
     }
 
     /// <summary>Looks a property up; null when absent.</summary>
     public JsNode? Get(string key)
     {
         if (Members is null) return null;
-        foreach (KeyValuePair<string, JsNode> member in Members)
+        int i = IndexOf(key);
+        return i >= 0 ? Members[i].Value : null;
+    }
+
+    private int IndexOf(string key)
+    {
+        if (_index is not null) return _index.TryGetValue(key, out int found) ? found : -1;
+        List<KeyValuePair<string, JsNode>> members = Members!;
+        for (int i = 0; i < members.Count; i++)
         {
-            if (string.Equals(member.Key, key, StringComparison.Ordinal)) return member.Value;
+            if (string.Equals(members[i].Key, key, StringComparison.Ordinal)) return i;
         }
-        return null;
+        return -1;
     }
 
     /// <summary>The members in JavaScript's enumeration order (array indices ascending first).</summary>

@@ -92,6 +92,21 @@ public sealed class HostileInputTests : IAsyncLifetime
         Assert.False(response.Headers.Contains(HeaderNames.SetCookie));
     }
 
+    [Theory]
+    [InlineData("/auth/sign-out")]
+    [InlineData("/auth/switch-organization")]
+    public async Task A_malformed_form_body_is_rejected_with_400_not_500(string path)
+    {
+        var (browser, me) = await SignedInAsync();
+        var content = new StringContent("--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno closing boundary");
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+
+        var response = await browser.SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = content });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(_host.Emulator.IsSessionActive(me.SessionId!));
+    }
+
     // ------------------------------------------------------------------ non-ASCII
 
     [Theory]
