@@ -37,7 +37,7 @@ internal static class FuzzSettings
             throw new InvalidOperationException($"{IterationsVariable} must be a positive integer (got '{text}').");
         }
 
-        return (int)Math.Clamp(n * weight, 1, int.MaxValue);
+        return (int)Math.Clamp(n * weight, 2, int.MaxValue);
     }
 
     public static void WriteSummary(string line)
