@@ -197,7 +197,12 @@ public sealed class EndpointFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         {
             // At least one form value holding a NUL, raw or percent-encoded.
             encodedPairs = Gen.Select(encodedPairs, Gen.OneOf("returnTo", "organizationId", "returnPathname", "x"), Gen.OneOf("%00", "a%00b", "%2F%00"), Gen.Int[0, 6],
-                (list, name, nul, at) => list.Take(at).Append((name, nul)).Concat(list.Skip(at)).ToArray());
+                (list, name, nul, at) =>
+                {
+                    var withNul = list.ToList();
+                    withNul.Insert(Math.Min(at, withNul.Count), (name, nul));
+                    return withNul.ToArray();
+                });
         }
 
 
