@@ -35,9 +35,14 @@ internal static class WhatwgUrlPath
         return true;
     }
 
-    /// <summary>Strips leading and trailing C0 controls and spaces, and removes every ASCII tab and newline.</summary>
+    /// <summary>
+    /// A USVString, as JavaScript hands the string to the URL parser (lone surrogates become U+FFFD, before anything is
+    /// removed, so a tab between two halves does not join them), with leading and trailing C0 controls and spaces
+    /// stripped and every ASCII tab and newline removed.
+    /// </summary>
     private static string Preprocess(string input)
     {
+        input = ToUsvString(input);
         int start = 0, end = input.Length;
         while (start < end && input[start] <= ' ') start++;
         while (end > start && input[end - 1] <= ' ') end--;
@@ -54,6 +59,30 @@ internal static class WhatwgUrlPath
         }
 
         return builder.ToString();
+    }
+
+    private static string ToUsvString(string input)
+    {
+        var firstSurrogate = input.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (firstSurrogate < 0)
+        {
+            return input;
+        }
+
+        var chars = input.ToCharArray();
+        for (var i = firstSurrogate; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                chars[i] = '\uFFFD';
+            }
+        }
+
+        return new string(chars);
     }
 
     private sealed class Parser(string s)

@@ -79,6 +79,16 @@ public sealed class ReturnPathDifferentialTests
         Assert.Equal("/a%EF%BF%BDb", ReturnPath.Sanitize(input));
     }
 
+    [Fact]
+    public void Lone_surrogates_separated_by_a_tab_or_newline_stay_two_replacement_characters_as_in_javascript()
+    {
+        var input = "/xn--" + '\ud800' + "\r" + '\udc00' + "?" + '\ud83d' + "\t" + '\ude00';
+        var npm = NodeOracle.SanitizeReturnPathnames([(input, null)]);
+
+        Assert.Equal("/xn--%EF%BF%BD%EF%BF%BD?%EF%BF%BD%EF%BF%BD", npm[0]);
+        Assert.Equal(npm[0], ReturnPath.Sanitize(input));
+    }
+
     [Theory]
     [InlineData("javascript:\\\\evil.example")] // npm: "/\\evil.example", which a browser reads as //evil.example
     [InlineData("foo:/\\evil.example")]          // npm: "/\evil.example"
