@@ -57,6 +57,12 @@ public static class AuthKitSessionServiceCollectionExtensions
         services.TryAddSingleton<IAccessTokenVerifier, JwksAccessTokenVerifier>();
         services.TryAddSingleton<ISessionEncryption>(sp => new SessionEncryption(sp.GetService<TimeProvider>()));
         services.TryAddSingleton<AuthKitCore>();
+
+        // The session engine: the store (in memory unless the app registers a shared one), the relay over it, the resolver.
+        services.AddOptions<SessionEngineOptions>();
+        services.TryAddSingleton<ISessionStore, MemorySessionStore>();
+        services.TryAddSingleton<SessionRelay>();
+        services.TryAddSingleton<SessionResolver>();
         services.TryAdd(ServiceDescriptor.Transient(typeof(AuthService<,>), typeof(AuthService<,>)));
         return services;
     }

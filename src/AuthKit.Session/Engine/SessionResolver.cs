@@ -1,22 +1,23 @@
 using System.Collections.Concurrent;
-using AuthKit.Session;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace AuthKit.Blazor;
-
-using Session = AuthKit.Session.Session;
+namespace AuthKit.Session;
 
 /// <summary>
-/// Turns a session cookie (or a circuit's session) into a usable session: ended-session check, relay pickup BEFORE
-/// spending a refresh token, single-flight refresh per (refresh token, organization) that records the successor in the
-/// relay before anyone else can ask again, and the transient/final failure rules. Shared by the scheme handler, the
-/// endpoints and the circuit coordinator. Never throws for expected failures.
+/// The session engine: turns a session cookie (or a circuit's session) into one <see cref="SessionResolution"/>.
+/// Pipeline: verified-session cache, ended check, rotation relay (BEFORE spending a refresh token), verify, one refresh
+/// flight per (refresh token, organization) holding the store's refresh lease, seal, record the successor in the relay
+/// before the lease is released, result. The only place a refresh is decided; every host (the scheme handler, the
+/// endpoints, the circuit) calls it. Never throws for expected failures.
 /// </summary>
 internal sealed partial class SessionResolver(
-    IAuthKitSessionBackend backend,
+    ISessionEncryption encryption,
+    IAccessTokenVerifier verifier,
+    AuthKitCore core,
     SessionRelay relay,
-    IOptions<AuthKitBlazorOptions> options,
+    IOptions<SessionEngineOptions> options,
+    IOptions<AuthKitOptions> authKitOptions,
     TimeProvider time,
     ILogger<SessionResolver> logger)
 {
@@ -29,7 +30,9 @@ internal sealed partial class SessionResolver(
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, Task<RefreshOutcome>> _flights = new(StringComparer.Ordinal);
-    private readonly VerifiedSessionCache _cache = backend.VerifiedSessions;
+    private readonly VerifiedSessionCache _cache = core.Cache;
+
+    private string Password => authKitOptions.Value.CookiePassword ?? string.Empty;
 
     /// <summary>Number of refresh flights in progress (for tests).</summary>
     internal int FlightsInProgress => _flights.Count;
@@ -52,9 +55,9 @@ internal sealed partial class SessionResolver(
         // rotated since. The relay and ended-registry keys are derived once per cache entry and kept with it.
         var key = VerifiedSessionCache.CookieHash.Of(cookie);
         var now = time.GetUtcNow();
-        if (_cache.TryGetEntry(key, now, out var cached) && cached.Auth.AccessTokenExpiresAt is { } expiresAt && expiresAt - now > RevalidationSchedule.EffectiveBuffer(cached.Auth, options.Value.RefreshBuffer))
+        if (_cache.TryGetEntry(key, now, out var cached) && cached.Auth.AccessTokenExpiresAt is { } expiresAt && expiresAt - now > RefreshWindow.EffectiveBuffer(cached.Auth, options.Value.RefreshBuffer))
         {
-            var keys = cached.Attachment as RelayKeys ?? RelayKeys.AttachTo(cached);
+            var keys = cached.Keys ?? RelayKeys.AttachTo(cached);
             if (await relay.IsEndedByKeyAsync(keys.EndedKey, cancellationToken).ConfigureAwait(false))
             {
                 _cache.Remove(key);
@@ -67,7 +70,7 @@ internal sealed partial class SessionResolver(
             }
         }
 
-        var session = backend.TryUnseal(cookie);
+        var session = TryUnseal(cookie);
         if (session is null)
         {
             LogCookieRejected(logger, "unreadable", cookie.Length);
@@ -108,7 +111,7 @@ internal sealed partial class SessionResolver(
     /// </summary>
     public async Task<SessionResolution> ResolveSessionAsync(Session session, bool force, CancellationToken cancellationToken = default)
     {
-        var unverified = backend.TryReadClaims(session.AccessToken);
+        var unverified = TryReadClaims(session.AccessToken);
         if (unverified is null)
         {
             LogCookieRejected(logger, "malformed access token", session.AccessToken.Length);
@@ -125,7 +128,7 @@ internal sealed partial class SessionResolver(
         // A newer session for this browser may already exist (refreshed by a circuit or another request).
         string? pickedUp = null;
         var hit = await relay.FindNewestAsync(session.RefreshToken, cancellationToken).ConfigureAwait(false);
-        if (hit is not null && backend.TryUnseal(hit.SealedSession) is { } newer && backend.TryReadClaims(newer.AccessToken) is { } newerClaims)
+        if (hit is not null && TryUnseal(hit.SealedSession) is { } newer && TryReadClaims(newer.AccessToken) is { } newerClaims)
         {
             session = newer;
             unverified = newerClaims;
@@ -133,11 +136,11 @@ internal sealed partial class SessionResolver(
             force = false;
         }
 
-        var check = TokenCheck.Unavailable; // not checked yet
+        AccessTokenValidation? check = null; // not checked yet
         if (!force && !IsExpiring(unverified))
         {
-            check = await backend.VerifyAsync(session.AccessToken, cancellationToken).ConfigureAwait(false);
-            if (check.Status == TokenCheckStatus.Valid)
+            check = await verifier.ValidateAsync(session.AccessToken, cancellationToken).ConfigureAwait(false);
+            if (check.IsValid)
             {
                 var auth = AuthResult.FromSession(session, check.Claims!);
                 return pickedUp is null
@@ -161,7 +164,7 @@ internal sealed partial class SessionResolver(
     /// <summary>Refreshes <paramref name="session"/> into <paramref name="organizationId"/> (relay first, then WorkOS).</summary>
     public async Task<SessionResolution> SwitchOrganizationAsync(Session session, string organizationId, CancellationToken cancellationToken = default)
     {
-        var unverified = backend.TryReadClaims(session.AccessToken);
+        var unverified = TryReadClaims(session.AccessToken);
         if (unverified is null)
         {
             return SessionResolution.Invalid;
@@ -174,20 +177,20 @@ internal sealed partial class SessionResolver(
 
         var current = AuthResult.FromSession(session, unverified);
         var outcome = await RefreshAsync(session, organizationId, cancellationToken).ConfigureAwait(false);
-        var resolution = await ToResolutionAsync(current, unverified, TokenCheck.Unavailable, outcome, cancellationToken).ConfigureAwait(false);
+        var resolution = await ToResolutionAsync(current, unverified, null, outcome, cancellationToken).ConfigureAwait(false);
         return resolution;
     }
 
-    private async Task<SessionResolution> ToResolutionAsync(AuthResult current, AccessTokenClaims unverified, TokenCheck check, RefreshOutcome outcome, CancellationToken cancellationToken)
+    private async Task<SessionResolution> ToResolutionAsync(AuthResult current, AccessTokenClaims unverified, AccessTokenValidation? check, RefreshOutcome outcome, CancellationToken cancellationToken)
     {
         if (outcome.Session is { } next)
         {
-            var nextCheck = await backend.VerifyAsync(next.AccessToken, cancellationToken).ConfigureAwait(false);
+            var nextCheck = await verifier.ValidateAsync(next.AccessToken, cancellationToken).ConfigureAwait(false);
             AccessTokenClaims? claims = nextCheck.Claims;
-            if (nextCheck.Status == TokenCheckStatus.Unavailable)
+            if (nextCheck.Failure == AccessTokenFailure.KeysUnavailable)
             {
                 // Fresh from WorkOS (or sealed by us): keys just could not be fetched; trust the sealed copy's claims.
-                claims = backend.TryReadClaims(next.AccessToken);
+                claims = TryReadClaims(next.AccessToken);
             }
 
             if (claims is null)
@@ -206,15 +209,19 @@ internal sealed partial class SessionResolver(
         }
 
         // Transient: keep the session while the access token is still valid and was not proven bad.
-        var stillValid = !IsExpired(unverified) && check.Status != TokenCheckStatus.Invalid;
-        if (stillValid && check.Status != TokenCheckStatus.Valid)
+        var stillValid = !IsExpired(unverified) && !IsProvenBad(check);
+        if (stillValid && check is not { IsValid: true })
         {
-            var recheck = await backend.VerifyAsync(current.AccessToken!, cancellationToken).ConfigureAwait(false);
-            stillValid = recheck.Status != TokenCheckStatus.Invalid;
+            var recheck = await verifier.ValidateAsync(current.AccessToken!, cancellationToken).ConfigureAwait(false);
+            stillValid = !IsProvenBad(recheck);
         }
 
         return SessionResolution.Unavailable(current, error, outcome.RetryAfter ?? DefaultRetryAfter, stillValid, outcome.IsOwner);
     }
+
+    /// <summary>Checked and rejected (bad signature, expired, malformed); "keys unavailable" proves nothing.</summary>
+    private static bool IsProvenBad(AccessTokenValidation? check) =>
+        check is { IsValid: false } && check.Failure != AccessTokenFailure.KeysUnavailable;
 
     private async Task<RefreshOutcome> RefreshAsync(Session session, string? organizationId, CancellationToken cancellationToken, int depth = 0)
     {
@@ -253,10 +260,48 @@ internal sealed partial class SessionResolver(
             return fromRelay;
         }
 
+        // The store's refresh lease: with a shared store, only one server spends this refresh token; the others wait for
+        // its successor (pushed by the store, or found by polling the relay) for at most the lease's lifetime.
+        var leaseKey = SessionRelay.LeaseKeyFor(session.RefreshToken, organizationId);
+        var lease = await relay.Store.TryAcquireRefreshLeaseAsync(leaseKey, options.Value.RefreshLeaseDuration).ConfigureAwait(false);
+        if (lease is null)
+        {
+            var successor = await WaitForSuccessorAsync(session, organizationId, depth).ConfigureAwait(false);
+            if (successor is not null)
+            {
+                return successor;
+            }
+
+            lease = await relay.Store.TryAcquireRefreshLeaseAsync(leaseKey, options.Value.RefreshLeaseDuration).ConfigureAwait(false);
+            LogLeaseWaitExpired(logger, lease is not null);
+        }
+
+        using var renewal = new CancellationTokenSource();
+        var renewing = lease is null ? Task.CompletedTask : RenewWhileRunningAsync(lease, renewal.Token);
+        try
+        {
+            return await RefreshAtWorkOSAsync(session, organizationId, depth).ConfigureAwait(false);
+        }
+        finally
+        {
+            await renewal.CancelAsync().ConfigureAwait(false);
+            await renewing.ConfigureAwait(false);
+            if (lease is not null)
+            {
+                await relay.Store.ReleaseRefreshLeaseAsync(lease).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>WorkOS (through the core's 429 retry), then seal, then record the successor: all before the lease is released.</summary>
+    private async Task<RefreshOutcome> RefreshAtWorkOSAsync(Session session, string? organizationId, int depth)
+    {
         Session next;
         try
         {
-            next = await backend.RefreshAsync(session, organizationId, CancellationToken.None).ConfigureAwait(false);
+            // Organization: explicit, else the current token's org_id (as the npm package).
+            var organization = organizationId ?? TryReadClaims(session.AccessToken)?.OrganizationId;
+            next = (await core.RefreshAsync(session, organization, CancellationToken.None).ConfigureAwait(false)).Session;
         }
         catch (Exception ex)
         {
@@ -285,10 +330,63 @@ internal sealed partial class SessionResolver(
             return RefreshOutcome.Failed(ex, isFinal, RetryAfterOf(ex));
         }
 
-        var sealedNext = backend.Seal(next);
+        var sealedNext = Seal(next);
         await relay.RecordRotationAsync(session.RefreshToken, next.RefreshToken, sealedNext).ConfigureAwait(false);
         LogRefreshed(logger, organizationId is not null);
         return RefreshOutcome.Succeeded(next, sealedNext, calledWorkOS: true);
+    }
+
+    /// <summary>Another holder has the lease: wait for its successor (notified by the store, else polled) up to the lease's lifetime.</summary>
+    private async Task<RefreshOutcome?> WaitForSuccessorAsync(Session session, string? organizationId, int depth)
+    {
+        var relayKey = SessionRelay.KeyForRefreshToken(session.RefreshToken);
+        var rotated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = relay.Store.Subscribe(n =>
+        {
+            if (n.Kind == SessionStoreNotificationKind.Rotated && string.Equals(n.Key, relayKey, StringComparison.Ordinal))
+            {
+                rotated.TrySetResult();
+            }
+        });
+
+        var deadline = time.GetUtcNow() + options.Value.RefreshLeaseDuration;
+        while (true)
+        {
+            if (await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false) is { } found)
+            {
+                return found;
+            }
+
+            var remaining = deadline - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            var poll = remaining < SharedRelayRecheckDelay ? remaining : SharedRelayRecheckDelay;
+            await Task.WhenAny(rotated.Task, Task.Delay(poll, time)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RenewWhileRunningAsync(SessionRefreshLease lease, CancellationToken cancellationToken)
+    {
+        var duration = options.Value.RefreshLeaseDuration;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(duration / 3, time, cancellationToken).ConfigureAwait(false);
+                if (!await relay.Store.RenewRefreshLeaseAsync(lease, duration, cancellationToken).ConfigureAwait(false))
+                {
+                    LogLeaseLost(logger);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The refresh finished.
+        }
     }
 
     private async Task<RefreshOutcome?> TryRelayAsync(Session session, string? organizationId, int depth)
@@ -299,8 +397,8 @@ internal sealed partial class SessionResolver(
             return null;
         }
 
-        var next = backend.TryUnseal(hit.SealedSession);
-        var claims = next is null ? null : backend.TryReadClaims(next.AccessToken);
+        var next = TryUnseal(hit.SealedSession);
+        var claims = next is null ? null : TryReadClaims(next.AccessToken);
         if (next is null || claims is null)
         {
             LogSuccessorRejected(logger);
@@ -325,7 +423,7 @@ internal sealed partial class SessionResolver(
     // Inside the refresh window: the configured buffer, at most half the token's lifetime (as in the circuit), so a
     // buffer longer than the token does not refresh on every request.
     private bool IsExpiring(AccessTokenClaims claims) =>
-        claims.ExpiresAt is not { } exp || exp - time.GetUtcNow() <= RevalidationSchedule.EffectiveBuffer(claims, options.Value.RefreshBuffer);
+        claims.ExpiresAt is not { } exp || exp - time.GetUtcNow() <= RefreshWindow.EffectiveBuffer(claims, options.Value.RefreshBuffer);
 
     private bool IsExpired(AccessTokenClaims claims) =>
         claims.ExpiresAt is not { } exp || exp <= time.GetUtcNow();
@@ -342,6 +440,32 @@ internal sealed partial class SessionResolver(
 
         return null;
     }
+
+    private Session? TryUnseal(string sealedSession)
+    {
+        try
+        {
+            return encryption.UnsealSession(sealedSession, Password);
+        }
+        catch (Exception ex) when (ex is AuthKitException or FormatException or ArgumentException or System.Text.Json.JsonException or System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Unseals a cookie value without resolving it (sign-out reads the session id of a cookie the scheme could not use).</summary>
+    internal Session? TryUnsealCookie(string cookie) => cookie.Length is > 0 and <= MaxCookieLength ? TryUnseal(cookie) : null;
+
+    private string Seal(Session session) => encryption.SealSession(session, Password);
+
+    internal static AccessTokenClaims? TryReadClaims(string accessToken) =>
+        AccessTokens.TryParseUnverified(accessToken, out var claims) ? claims : null;
+
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Debug, Message = "AuthKit refresh lease held elsewhere and no successor arrived within the lease (took it over: {TookOver}).")]
+    private static partial void LogLeaseWaitExpired(ILogger logger, bool tookOver);
+
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "AuthKit refresh lease lapsed during a slow WorkOS call; another server may refresh too.")]
+    private static partial void LogLeaseLost(ILogger logger);
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "AuthKit session cookie rejected ({Reason}, {Length} chars); treating the request as anonymous.")]
     private static partial void LogCookieRejected(ILogger logger, string reason, int length);
@@ -368,7 +492,7 @@ internal sealed record RelayKeys(string RelayKey, string EndedKey)
     public static RelayKeys AttachTo(VerifiedSessionCache.Entry entry)
     {
         var keys = Of(entry.Auth) ?? throw new InvalidOperationException("The verified-session cache holds only signed-in sessions.");
-        entry.Attachment = keys;
+        entry.Keys = keys;
         return keys;
     }
 }

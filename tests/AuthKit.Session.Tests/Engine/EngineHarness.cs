@@ -1,0 +1,57 @@
+using AuthKit.Session.Tests.Fakes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AuthKit.Session.Tests.Engine;
+
+/// <summary>
+/// The real engine (<see cref="SessionResolver"/> over the real core, sealing and JWKS verification) against
+/// <see cref="FakeWorkOS"/>, with an in-memory store (or one the test supplies) and a fake clock.
+/// </summary>
+internal sealed class EngineHarness : IDisposable
+{
+    public EngineHarness(SessionEngineOptions? engine = null, Action<AuthKitCoreOptions>? core = null, Func<IOptions<SessionEngineOptions>, TimeProvider, ISessionStore>? store = null)
+    {
+        Core = new CoreHarness(core);
+        EngineOptions = Microsoft.Extensions.Options.Options.Create(engine ?? new SessionEngineOptions());
+        Store = store?.Invoke(EngineOptions, Core.Time) ?? new MemorySessionStore(EngineOptions, Core.Time);
+        Relay = new SessionRelay(Store, EngineOptions, NullLogger<SessionRelay>.Instance);
+        Resolver = NewServer(Store);
+    }
+
+    public CoreHarness Core { get; }
+
+    public FakeWorkOS WorkOS => Core.WorkOS;
+
+    public SignalingTimeProvider Time => Core.Time;
+
+    public IOptions<SessionEngineOptions> EngineOptions { get; }
+
+    public ISessionStore Store { get; }
+
+    public SessionRelay Relay { get; }
+
+    public SessionResolver Resolver { get; }
+
+    /// <summary>Another server: its own core (flights, cache) and resolver, the same WorkOS, cookie password and clock, over <paramref name="store"/>.</summary>
+    public SessionResolver NewServer(ISessionStore store, AuthKitCore? core = null) => new(
+        Core.Encryption, Core.Verifier, core ?? Core.Core, new SessionRelay(store, EngineOptions, NullLogger<SessionRelay>.Instance),
+        EngineOptions, Microsoft.Extensions.Options.Options.Create(Core.Options), Time, NullLogger<SessionResolver>.Instance);
+
+    /// <summary>A second core over the same fake WorkOS (a second server has its own flights and cache).</summary>
+    public AuthKitCore NewCore() => new(
+        Microsoft.Extensions.Options.Options.Create(Core.Options), Core.Client, Core.Encryption, Core.Verifier,
+        Microsoft.Extensions.Options.Options.Create(Core.CoreOptions), Time);
+
+    public Session NewSession(string? organizationId = null, TimeSpan? lifetime = null) => Core.NewSession(organizationId, lifetime);
+
+    public string Seal(Session session) => Core.Core.EncryptSession(session);
+
+    /// <summary>A sealed cookie for a fresh session (5-minute access token unless said otherwise).</summary>
+    public string NewCookie(string? organizationId = null, TimeSpan? lifetime = null) => Seal(NewSession(organizationId, lifetime));
+
+    public static string SessionIdOf(Session session) =>
+        AccessTokens.TryParseUnverified(session.AccessToken, out var claims) ? claims.SessionId! : throw new InvalidOperationException("not a JWT");
+
+    public void Dispose() => Core.Dispose();
+}
