@@ -24,18 +24,11 @@ internal sealed partial class SessionResolver(
     /// <summary>Longest cookie value read; longer ones are treated as garbage (browsers cap cookies near 4 KB).</summary>
     internal const int MaxCookieLength = 16 * 1024;
 
-    private const int MaxRelayHops = 3;
-    private const int SharedRelayRechecks = 5;
-    private static readonly TimeSpan SharedRelayRecheckDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<string, Task<RefreshOutcome>> _flights = new(StringComparer.Ordinal);
     private readonly VerifiedSessionCache _cache = core.Cache;
 
     private string Password => authKitOptions.Value.CookiePassword ?? string.Empty;
-
-    /// <summary>Number of refresh flights in progress (for tests).</summary>
-    internal int FlightsInProgress => _flights.Count;
 
     /// <summary>Resolves a sealed cookie value.</summary>
     public async Task<SessionResolution> ResolveCookieAsync(string? cookie, CancellationToken cancellationToken = default)
@@ -223,202 +216,9 @@ internal sealed partial class SessionResolver(
     private static bool IsProvenBad(AccessTokenValidation? check) =>
         check is { IsValid: false } && check.Failure != AccessTokenFailure.KeysUnavailable;
 
-    private async Task<RefreshOutcome> RefreshAsync(Session session, string? organizationId, CancellationToken cancellationToken, int depth = 0)
-    {
-        var key = SessionRelay.KeyForRefreshToken(session.RefreshToken) + "|" + organizationId;
-        var mine = new TaskCompletionSource<RefreshOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var flight = _flights.GetOrAdd(key, mine.Task);
-        if (flight != mine.Task)
-        {
-            var joined = await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return joined with { IsOwner = false };
-        }
-
-        try
-        {
-            // The flight runs to completion even if this caller goes away: other callers wait on it.
-            var outcome = await RunFlightAsync(session, organizationId, depth).ConfigureAwait(false);
-            mine.SetResult(outcome);
-        }
-        catch (Exception ex)
-        {
-            mine.SetResult(RefreshOutcome.Failed(ex, isFinal: false, retryAfter: null));
-        }
-        finally
-        {
-            _flights.TryRemove(new KeyValuePair<string, Task<RefreshOutcome>>(key, mine.Task));
-        }
-
-        return await mine.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<RefreshOutcome> RunFlightAsync(Session session, string? organizationId, int depth)
-    {
-        var fromRelay = await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false);
-        if (fromRelay is not null)
-        {
-            return fromRelay;
-        }
-
-        // The store's refresh lease: with a shared store, only one server spends this refresh token; the others wait for
-        // its successor (pushed by the store, or found by polling the relay) for at most the lease's lifetime.
-        var leaseKey = SessionRelay.LeaseKeyFor(session.RefreshToken, organizationId);
-        var lease = await relay.Store.TryAcquireRefreshLeaseAsync(leaseKey, options.Value.RefreshLeaseDuration).ConfigureAwait(false);
-        if (lease is null)
-        {
-            var successor = await WaitForSuccessorAsync(session, organizationId, depth).ConfigureAwait(false);
-            if (successor is not null)
-            {
-                return successor;
-            }
-
-            lease = await relay.Store.TryAcquireRefreshLeaseAsync(leaseKey, options.Value.RefreshLeaseDuration).ConfigureAwait(false);
-            LogLeaseWaitExpired(logger, lease is not null);
-        }
-
-        using var renewal = new CancellationTokenSource();
-        var renewing = lease is null ? Task.CompletedTask : RenewWhileRunningAsync(lease, renewal.Token);
-        try
-        {
-            return await RefreshAtWorkOSAsync(session, organizationId, depth).ConfigureAwait(false);
-        }
-        finally
-        {
-            await renewal.CancelAsync().ConfigureAwait(false);
-            await renewing.ConfigureAwait(false);
-            if (lease is not null)
-            {
-                await relay.Store.ReleaseRefreshLeaseAsync(lease).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>WorkOS (through the core's 429 retry), then seal, then record the successor: all before the lease is released.</summary>
-    private async Task<RefreshOutcome> RefreshAtWorkOSAsync(Session session, string? organizationId, int depth)
-    {
-        Session next;
-        try
-        {
-            // Organization: explicit, else the current token's org_id (as the npm package).
-            var organization = organizationId ?? TryReadClaims(session.AccessToken)?.OrganizationId;
-            next = (await core.RefreshAsync(session, organization, CancellationToken.None).ConfigureAwait(false)).Session;
-        }
-        catch (Exception ex)
-        {
-            var isFinal = ex is TokenRefreshException { IsFinal: true };
-            if (isFinal)
-            {
-                // Someone (another server, a flight that just ended) may have rotated this token meanwhile. With a shared
-                // store another server may still be writing its successor: look again a few times before giving up.
-                var attempts = relay.IsShared ? SharedRelayRechecks : 1;
-                for (var attempt = 0; attempt < attempts; attempt++)
-                {
-                    if (attempt > 0)
-                    {
-                        await Task.Delay(SharedRelayRecheckDelay, time).ConfigureAwait(false);
-                    }
-
-                    var late = await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false);
-                    if (late is not null)
-                    {
-                        return late;
-                    }
-                }
-            }
-
-            LogRefreshFailed(logger, isFinal, ex.GetType().Name);
-            return RefreshOutcome.Failed(ex, isFinal, RetryAfterOf(ex));
-        }
-
-        var sealedNext = Seal(next);
-        await relay.RecordRotationAsync(session.RefreshToken, next.RefreshToken, sealedNext).ConfigureAwait(false);
-        LogRefreshed(logger, organizationId is not null);
-        return RefreshOutcome.Succeeded(next, sealedNext, calledWorkOS: true);
-    }
-
-    /// <summary>Another holder has the lease: wait for its successor (notified by the store, else polled) up to the lease's lifetime.</summary>
-    private async Task<RefreshOutcome?> WaitForSuccessorAsync(Session session, string? organizationId, int depth)
-    {
-        var relayKey = SessionRelay.KeyForRefreshToken(session.RefreshToken);
-        var rotated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = relay.Store.Subscribe(n =>
-        {
-            if (n.Kind == SessionStoreNotificationKind.Rotated && string.Equals(n.Key, relayKey, StringComparison.Ordinal))
-            {
-                rotated.TrySetResult();
-            }
-        });
-
-        var deadline = time.GetUtcNow() + options.Value.RefreshLeaseDuration;
-        while (true)
-        {
-            if (await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false) is { } found)
-            {
-                return found;
-            }
-
-            var remaining = deadline - time.GetUtcNow();
-            if (remaining <= TimeSpan.Zero)
-            {
-                return null;
-            }
-
-            var poll = remaining < SharedRelayRecheckDelay ? remaining : SharedRelayRecheckDelay;
-            await Task.WhenAny(rotated.Task, Task.Delay(poll, time)).ConfigureAwait(false);
-        }
-    }
-
-    private async Task RenewWhileRunningAsync(SessionRefreshLease lease, CancellationToken cancellationToken)
-    {
-        var duration = options.Value.RefreshLeaseDuration;
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(duration / 3, time, cancellationToken).ConfigureAwait(false);
-                if (!await relay.Store.RenewRefreshLeaseAsync(lease, duration, cancellationToken).ConfigureAwait(false))
-                {
-                    LogLeaseLost(logger);
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The refresh finished.
-        }
-    }
-
-    private async Task<RefreshOutcome?> TryRelayAsync(Session session, string? organizationId, int depth)
-    {
-        var hit = await relay.FindNewestAsync(session.RefreshToken).ConfigureAwait(false);
-        if (hit is null)
-        {
-            return null;
-        }
-
-        var next = TryUnseal(hit.SealedSession);
-        var claims = next is null ? null : TryReadClaims(next.AccessToken);
-        if (next is null || claims is null)
-        {
-            LogSuccessorRejected(logger);
-            return null;
-        }
-
-        var inOrganization = organizationId is null || string.Equals(claims.OrganizationId, organizationId, StringComparison.Ordinal);
-        if (inOrganization && !IsExpiring(claims))
-        {
-            return RefreshOutcome.Succeeded(next, hit.SealedSession, calledWorkOS: false);
-        }
-
-        if (depth >= MaxRelayHops)
-        {
-            return RefreshOutcome.Failed(new TokenRefreshException("The session rotated too many times at once; try again.", next.User.Id, claims.SessionId), isFinal: false, retryAfter: TimeSpan.FromSeconds(1));
-        }
-
-        // The newest session must itself be refreshed (or moved to the organization): continue from it, in its own flight.
-        return await RefreshAsync(next, organizationId, CancellationToken.None, depth + 1).ConfigureAwait(false);
-    }
+    /// <summary>The one refresh flight (shared with the core's npm-style API): relay, lease, WorkOS, seal, record.</summary>
+    private Task<RefreshOutcome> RefreshAsync(Session session, string? organizationId, CancellationToken cancellationToken) =>
+        core.Flight.RunAsync(session, organizationId, cancellationToken);
 
     // Inside the refresh window: the configured buffer, at most half the token's lifetime (as in the circuit), so a
     // buffer longer than the token does not refresh on every request.
@@ -461,16 +261,10 @@ internal sealed partial class SessionResolver(
     internal static AccessTokenClaims? TryReadClaims(string accessToken) =>
         AccessTokens.TryParseUnverified(accessToken, out var claims) ? claims : null;
 
-    [LoggerMessage(EventId = 5105, Level = LogLevel.Debug, Message = "AuthKit refresh lease held elsewhere and no successor arrived within the lease (took it over: {TookOver}).")]
-    private static partial void LogLeaseWaitExpired(ILogger logger, bool tookOver);
-
-    [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "AuthKit refresh lease lapsed during a slow WorkOS call; another server may refresh too.")]
-    private static partial void LogLeaseLost(ILogger logger);
-
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "AuthKit session cookie rejected ({Reason}, {Length} chars); treating the request as anonymous.")]
     private static partial void LogCookieRejected(ILogger logger, string reason, int length);
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "A rotated AuthKit session could not be read back; ignoring it.")]
+    [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "A refreshed AuthKit session could not be verified or read back; treating it as invalid.")]
     private static partial void LogSuccessorRejected(ILogger logger);
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "AuthKit session refresh failed (final: {IsFinal}, {ErrorType}).")]

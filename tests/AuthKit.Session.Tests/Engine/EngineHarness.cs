@@ -16,8 +16,12 @@ internal sealed class EngineHarness : IDisposable
         EngineOptions = Microsoft.Extensions.Options.Options.Create(engine ?? new SessionEngineOptions());
         Store = store?.Invoke(EngineOptions, Core.Time) ?? new MemorySessionStore(EngineOptions, Core.Time);
         Relay = new SessionRelay(Store, EngineOptions, NullLogger<SessionRelay>.Instance);
-        Resolver = NewServer(Store);
+        EngineCore = NewCore(Relay);
+        Resolver = NewServer(EngineCore, Relay);
     }
+
+    /// <summary>The engine's core: its refresh flight records into <see cref="Relay"/>.</summary>
+    public AuthKitCore EngineCore { get; }
 
     public CoreHarness Core { get; }
 
@@ -33,19 +37,23 @@ internal sealed class EngineHarness : IDisposable
 
     public SessionResolver Resolver { get; }
 
-    /// <summary>Another server: its own core (flights, cache) and resolver, the same WorkOS, cookie password and clock, over <paramref name="store"/>.</summary>
-    public SessionResolver NewServer(ISessionStore store, AuthKitCore? core = null) => new(
-        Core.Encryption, Core.Verifier, core ?? Core.Core, new SessionRelay(store, EngineOptions, NullLogger<SessionRelay>.Instance),
-        EngineOptions, Microsoft.Extensions.Options.Options.Create(Core.Options), Time, NullLogger<SessionResolver>.Instance);
+    /// <summary>Another server: its own core (flight, cache) and resolver over <paramref name="store"/>, the same WorkOS, cookie password and clock.</summary>
+    public SessionResolver NewServer(ISessionStore store)
+    {
+        var relay = new SessionRelay(store, EngineOptions, NullLogger<SessionRelay>.Instance);
+        return NewServer(NewCore(relay), relay);
+    }
 
-    /// <summary>A second core over the same fake WorkOS (a second server has its own flights and cache).</summary>
-    public AuthKitCore NewCore() => new(
+    private SessionResolver NewServer(AuthKitCore core, SessionRelay relay) => new(
+        Core.Encryption, Core.Verifier, core, relay, EngineOptions, Microsoft.Extensions.Options.Options.Create(Core.Options), Time, NullLogger<SessionResolver>.Instance);
+
+    private AuthKitCore NewCore(SessionRelay relay) => new(
         Microsoft.Extensions.Options.Options.Create(Core.Options), Core.Client, Core.Encryption, Core.Verifier,
-        Microsoft.Extensions.Options.Options.Create(Core.CoreOptions), Time);
+        Microsoft.Extensions.Options.Options.Create(Core.CoreOptions), Time, null, relay, EngineOptions);
 
     public Session NewSession(string? organizationId = null, TimeSpan? lifetime = null) => Core.NewSession(organizationId, lifetime);
 
-    public string Seal(Session session) => Core.Core.EncryptSession(session);
+    public string Seal(Session session) => EngineCore.EncryptSession(session);
 
     /// <summary>A sealed cookie for a fresh session (5-minute access token unless said otherwise).</summary>
     public string NewCookie(string? organizationId = null, TimeSpan? lifetime = null) => Seal(NewSession(organizationId, lifetime));

@@ -66,8 +66,8 @@ public sealed class RefreshLeaseTests : IDisposable
     public async Task Two_servers_sharing_a_store_refresh_one_expired_cookie_with_one_WorkOS_call()
     {
         var shared = new SharedMemoryStore(_h.Store);
-        var serverA = _h.NewServer(shared, _h.NewCore());
-        var serverB = _h.NewServer(shared, _h.NewCore());
+        var serverA = _h.NewServer(shared);
+        var serverB = _h.NewServer(shared);
         var cookie = _h.NewCookie();
         _h.Time.Advance(TimeSpan.FromMinutes(6));
         _h.WorkOS.AuthenticateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -92,8 +92,8 @@ public sealed class RefreshLeaseTests : IDisposable
         var rotations = new MemorySessionStore(_h.EngineOptions, _h.Time);
         var storeA = new PerServerLeaseStore(rotations, _h.EngineOptions, _h.Time) { GateWrites = true };
         var storeB = new PerServerLeaseStore(rotations, _h.EngineOptions, _h.Time);
-        var serverA = _h.NewServer(storeA, _h.NewCore());
-        var serverB = _h.NewServer(storeB, _h.NewCore());
+        var serverA = _h.NewServer(storeA);
+        var serverB = _h.NewServer(storeB);
         var cookie = _h.NewCookie();
         _h.Time.Advance(TimeSpan.FromMinutes(6));
 

@@ -278,7 +278,7 @@ public sealed class SessionResolverTests : IDisposable
     {
         var session = _h.NewSession();
         var cookie = _h.Seal(session);
-        var validated = await _h.Core.Core.ValidateSealedSessionAsync(cookie); // the npm-style path caches it
+        var validated = await _h.EngineCore.ValidateSealedSessionAsync(cookie); // the npm-style path caches it
         var unsealsBefore = _h.Core.Encryption.UnsealSessionCalls;
 
         var served = await _h.Resolver.ResolveCookieAsync(cookie);
@@ -290,7 +290,7 @@ public sealed class SessionResolverTests : IDisposable
         Assert.Equal(SessionResolutionStatus.Authenticated, served.Status);
         Assert.Equal(0, unsealsWhileCached);
         Assert.Equal(SessionResolutionStatus.Ended, ended.Status);
-        Assert.Equal(0, _h.Core.Core.Cache.Count);
+        Assert.Equal(0, _h.EngineCore.Cache.Count);
     }
 
     [Fact]
@@ -304,8 +304,8 @@ public sealed class SessionResolverTests : IDisposable
             await h.Resolver.ResolveCookieAsync(cookie);
         }
 
-        Assert.InRange(h.Core.Core.Cache.Count, 1, 3);
-        Assert.True(h.Core.Core.Cache.TryGet(cookies[^1], h.Time.GetUtcNow(), out var newest));
+        Assert.InRange(h.EngineCore.Cache.Count, 1, 3);
+        Assert.True(h.EngineCore.Cache.TryGet(cookies[^1], h.Time.GetUtcNow(), out var newest));
         Assert.True(newest.Auth.IsAuthenticated);
     }
 
@@ -318,7 +318,7 @@ public sealed class SessionResolverTests : IDisposable
 
         await _h.Resolver.EndSessionAsync(EngineHarness.SessionIdOf(session));
 
-        Assert.Equal(0, _h.Core.Core.Cache.Count);
+        Assert.Equal(0, _h.EngineCore.Cache.Count);
         Assert.Equal(SessionResolutionStatus.Ended, (await _h.Resolver.ResolveCookieAsync(cookie)).Status);
     }
 }
