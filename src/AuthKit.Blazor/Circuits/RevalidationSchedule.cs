@@ -22,16 +22,7 @@ internal static class RevalidationSchedule
     /// its lifetime (<c>exp - iat</c>), so a buffer as long as the token (a short-lived dev token, or a buffer set larger
     /// than WorkOS's token lifetime) does not make every request and every check refresh. Without both times: the buffer.
     /// </summary>
-    public static TimeSpan EffectiveBuffer(AccessTokenClaims? claims, TimeSpan refreshBuffer)
-    {
-        if (claims is { ExpiresAt: { } expiresAt, IssuedAt: { } issuedAt } && expiresAt > issuedAt)
-        {
-            var half = (expiresAt - issuedAt) / 2;
-            return half < refreshBuffer ? half : refreshBuffer;
-        }
-
-        return refreshBuffer;
-    }
+    public static TimeSpan EffectiveBuffer(AccessTokenClaims? claims, TimeSpan refreshBuffer) => RefreshWindow.EffectiveBuffer(claims, refreshBuffer);
 
     /// <summary>
     /// The delay until the next revalidation, or null when there is nothing to revalidate (signed out).

@@ -47,11 +47,16 @@ public static class AuthKitServiceCollectionExtensions
         services.AddOptions<AuthKitCoreOptions>().Configure<IOptions<AuthKitBlazorOptions>>(
             static (core, blazor) => core.VerifiedSessionCacheSize = blazor.Value.VerifiedSessionCacheSize);
 
-        // Relay, resolver, cookies, coordinator.
+        // The engine (registered by the core) takes its refresh window and relay settings from the Blazor options.
+        services.AddOptions<SessionEngineOptions>().Configure<IOptions<AuthKitBlazorOptions>>(static (engine, blazor) =>
+        {
+            engine.RefreshBuffer = blazor.Value.RefreshBuffer;
+            engine.RelayLifetime = blazor.Value.RelayLifetime;
+            engine.MemoryStoreSizeLimit = blazor.Value.MemoryRelaySizeLimit;
+        });
+
+        // Cookies, coordinator.
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISessionRotationStore, MemorySessionRotationStore>();
-        services.TryAddSingleton<SessionRelay>();
-        services.TryAddSingleton<SessionResolver>();
         services.TryAddSingleton<HttpSessionCookies>();
         services.TryAddScoped<IAuthKitSessionCoordinator, AuthKitSessionCoordinator>();
 
@@ -115,16 +120,16 @@ public static class AuthKitServiceCollectionExtensions
     public static IAuthKitBuilder UseDistributedCacheSessionStore(this IAuthKitBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<ISessionRotationStore, DistributedCacheSessionRotationStore>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISessionStore, DistributedCacheSessionStore>());
         return builder;
     }
 
-    /// <summary>Uses a custom <see cref="ISessionRotationStore"/> (singleton).</summary>
-    public static IAuthKitBuilder UseSessionRotationStore<TStore>(this IAuthKitBuilder builder)
-        where TStore : class, ISessionRotationStore
+    /// <summary>Uses a custom <see cref="ISessionStore"/> (singleton): refresh leases, rotations, ended sessions and their notifications.</summary>
+    public static IAuthKitBuilder UseSessionStore<TStore>(this IAuthKitBuilder builder)
+        where TStore : class, ISessionStore
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Replace(ServiceDescriptor.Singleton<ISessionRotationStore, TStore>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISessionStore, TStore>());
         return builder;
     }
 
@@ -134,7 +139,6 @@ public static class AuthKitServiceCollectionExtensions
         // verifier, encryption, AuthKitCore, AuthService<,>. TryAdd throughout: the app's own registrations win.
         services.AddAuthKitSession(configure);
         services.TryAddSingleton<ISessionStorage<HttpRequest, HttpResponse>>(sp => sp.GetRequiredService<HttpSessionCookies>());
-        services.TryAddSingleton<IAuthKitSessionBackend, CoreSessionBackend>();
     }
 
     private static void AddCircuitServices(IServiceCollection services) => services.AddAuthKitCircuit();

@@ -56,13 +56,14 @@ internal static partial class AuthKitEndpoints
         // The user from the scheme, or (e.g. WorkOS down while the token expired) the session id in the cookie itself.
         var sessionId = auth.SessionId;
         var userId = auth.User?.Id;
-        if (string.IsNullOrEmpty(sessionId) && services.GetRequiredService<IAuthKitSessionBackend>() is var backend)
+        if (string.IsNullOrEmpty(sessionId))
         {
+            var resolver = services.GetRequiredService<SessionResolver>();
             foreach (var cookie in cookies.ReadSessions(context.Request))
             {
-                if (cookie is { Length: > 0 and <= SessionResolver.MaxCookieLength } && backend.TryUnseal(cookie) is { } session)
+                if (cookie is not null && resolver.TryUnsealCookie(cookie) is { } session)
                 {
-                    sessionId = backend.TryReadClaims(session.AccessToken)?.SessionId;
+                    sessionId = SessionResolver.TryReadClaims(session.AccessToken)?.SessionId;
                     userId = session.User.Id;
                     break;
                 }

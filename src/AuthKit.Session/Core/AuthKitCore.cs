@@ -14,9 +14,6 @@ namespace AuthKit.Session;
 /// </summary>
 public sealed partial class AuthKitCore
 {
-    private static readonly TimeSpan MinRetryDelay = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
-
     private readonly IOptions<AuthKitOptions> _options;
     private readonly IWorkOSUserManagement _workOS;
     private readonly ISessionEncryption _encryption;
@@ -24,8 +21,8 @@ public sealed partial class AuthKitCore
     private readonly AuthKitCoreOptions _coreOptions;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<RefreshKey, RefreshEntry> _refreshes = new();
     private readonly VerifiedSessionCache _cache;
+    private readonly RefreshFlight _flight;
     // In-flight validations, keyed by the cookie value itself so that a request joining one (a refresh storm) is
     // matched before the cookie is hashed for the cache. Entries live only while their validation runs.
     private readonly ConcurrentDictionary<string, Task<SealedSessionValidation>> _validations = new(InFlightCookieComparer.Instance);
@@ -47,6 +44,21 @@ public sealed partial class AuthKitCore
         IOptions<AuthKitCoreOptions> coreOptions,
         TimeProvider timeProvider,
         ILogger<AuthKitCore>? logger = null)
+        : this(options, workOS, encryption, verifier, coreOptions, timeProvider, logger, relay: null, engineOptions: null)
+    {
+    }
+
+    /// <summary>The engine's core: refreshes go through the registered relay and its store (lease, rotations).</summary>
+    internal AuthKitCore(
+        IOptions<AuthKitOptions> options,
+        IWorkOSUserManagement workOS,
+        ISessionEncryption encryption,
+        IAccessTokenVerifier verifier,
+        IOptions<AuthKitCoreOptions> coreOptions,
+        TimeProvider timeProvider,
+        ILogger<AuthKitCore>? logger,
+        SessionRelay? relay,
+        IOptions<SessionEngineOptions>? engineOptions)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(workOS);
@@ -62,6 +74,11 @@ public sealed partial class AuthKitCore
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _cache = new VerifiedSessionCache(_coreOptions.VerifiedSessionCacheSize, _coreOptions.ClockSkew);
+
+        // Standalone (no engine registered): a relay over a store of this core's own, in memory.
+        var engine = Microsoft.Extensions.Options.Options.Create(new SessionEngineOptions());
+        relay ??= new SessionRelay(new MemorySessionStore(engine, timeProvider), engine, NullLogger<SessionRelay>.Instance);
+        _flight = new RefreshFlight(workOS, encryption, options, relay, engineOptions ?? engine, _coreOptions, _cache, timeProvider, _logger);
     }
 
     /// <summary>The WorkOS client this core uses.</summary>
@@ -72,7 +89,10 @@ public sealed partial class AuthKitCore
 
     internal VerifiedSessionCache Cache => _cache;
 
-    internal int PendingRefreshCount => _refreshes.Count;
+    internal int PendingRefreshCount => _flight.Count;
+
+    /// <summary>The one refresh single-flight, shared with the session engine.</summary>
+    internal RefreshFlight Flight => _flight;
 
     internal int PendingValidationCount => _validations.Count;
 
@@ -160,30 +180,17 @@ public sealed partial class AuthKitCore
     /// and retries once. Cancelling <paramref name="cancellationToken"/> abandons the wait, not the shared refresh.
     /// </summary>
     /// <exception cref="TokenRefreshException">The refresh failed.</exception>
-    public Task<SessionValidationResult> RefreshAsync(Session session, string? organizationId = null, CancellationToken cancellationToken = default)
+    public async Task<SessionValidationResult> RefreshAsync(Session session, string? organizationId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var key = new RefreshKey(session.RefreshToken, organizationId ?? string.Empty);
-        while (true)
+        var outcome = await _flight.RunAsync(session, string.IsNullOrEmpty(organizationId) ? null : organizationId, cancellationToken).ConfigureAwait(false);
+        if (outcome.Session is { } next)
         {
-            if (_refreshes.TryGetValue(key, out var existing))
-            {
-                Log.RefreshJoined(_logger);
-                return existing.Task.WaitAsync(cancellationToken);
-            }
-
-            if (_refreshes.Count >= _coreOptions.MaxRefreshEntries)
-            {
-                SweepCompletedRefreshes();
-            }
-
-            var entry = new RefreshEntry();
-            if (_refreshes.TryAdd(key, entry))
-            {
-                _ = RunRefreshAsync(session, string.IsNullOrEmpty(organizationId) ? null : organizationId, key, entry);
-                return entry.Task.WaitAsync(cancellationToken);
-            }
+            return new SessionValidationResult(next, AccessTokens.ParseUnverified(next.AccessToken), refreshed: true);
         }
+
+        throw outcome.Error as TokenRefreshException
+            ?? new TokenRefreshException("Failed to refresh the session.", session.User?.Id, null, outcome.Error);
     }
 
     /// <summary>
@@ -283,112 +290,6 @@ public sealed partial class AuthKitCore
         _cache.RemoveSession(sessionId);
     }
 
-    private async Task RunRefreshAsync(Session session, string? organizationId, RefreshKey key, RefreshEntry entry)
-    {
-        var userId = session.User?.Id;
-        var sessionId = AccessTokens.TryParseUnverified(session.AccessToken, out var old) ? old.SessionId : null;
-        try
-        {
-            await Task.Yield(); // Never run the WorkOS call inline in the first caller's frame.
-            var result = await RefreshWithRetryAsync(session, organizationId, userId, sessionId).ConfigureAwait(false);
-            if (sessionId is not null)
-            {
-                _cache.RemoveSession(sessionId);
-            }
-
-            Log.Refreshed(_logger, userId, sessionId);
-            // Forget (or schedule forgetting) before completing, so a caller that awaited this flight and retries
-            // never rejoins a finished transient failure.
-            ScheduleRemoval(key, entry, keepForGracePeriod: true);
-            entry.Source.TrySetResult(result);
-        }
-        catch (TokenRefreshException e)
-        {
-            Log.RefreshFailed(_logger, userId, sessionId, e.IsFinal, e.InnerException?.GetType().Name);
-            // A rejected token stays rejected: share that for the grace period too. Transient errors may be retried now.
-            ScheduleRemoval(key, entry, keepForGracePeriod: e.IsFinal);
-            entry.Source.TrySetException(e);
-        }
-        catch (Exception e)
-        {
-            ScheduleRemoval(key, entry, keepForGracePeriod: false);
-            entry.Source.TrySetException(new TokenRefreshException("Failed to refresh the session.", userId, sessionId, e));
-        }
-    }
-
-    private async Task<SessionValidationResult> RefreshWithRetryAsync(Session session, string? organizationId, string? userId, string? sessionId)
-    {
-        try
-        {
-            return await AttemptRefreshAsync(session, organizationId).ConfigureAwait(false);
-        }
-        catch (WorkOSRateLimitException rateLimited)
-        {
-            var delay = rateLimited.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero
-                ? TimeSpan.FromTicks(Math.Clamp(retryAfter.Ticks, MinRetryDelay.Ticks, MaxRetryDelay.Ticks))
-                : MinRetryDelay;
-            Log.RateLimited(_logger, delay.TotalSeconds);
-            await Task.Delay(delay, _timeProvider).ConfigureAwait(false);
-            try
-            {
-                return await AttemptRefreshAsync(session, organizationId).ConfigureAwait(false);
-            }
-            catch (Exception retryError)
-            {
-                throw new TokenRefreshException("Failed to refresh the session after a rate-limit retry.", userId, sessionId, retryError);
-            }
-        }
-        catch (Exception error)
-        {
-            throw new TokenRefreshException("Failed to refresh the session.", userId, sessionId, error);
-        }
-    }
-
-    private async Task<SessionValidationResult> AttemptRefreshAsync(Session session, string? organizationId)
-    {
-        var response = await _workOS.AuthenticateWithRefreshTokenAsync(session.RefreshToken, organizationId, CancellationToken.None).ConfigureAwait(false);
-        var refreshed = new Session
-        {
-            AccessToken = response.AccessToken,
-            RefreshToken = response.RefreshToken,
-            User = response.User,
-            Impersonator = response.Impersonator,
-        };
-        return new SessionValidationResult(refreshed, AccessTokens.ParseUnverified(response.AccessToken), refreshed: true);
-    }
-
-    private void ScheduleRemoval(RefreshKey key, RefreshEntry entry, bool keepForGracePeriod)
-    {
-        var grace = _coreOptions.RefreshResultGracePeriod;
-        if (!keepForGracePeriod || grace <= TimeSpan.Zero)
-        {
-            _refreshes.TryRemove(KeyValuePair.Create(key, entry));
-            return;
-        }
-
-        entry.Timer = _timeProvider.CreateTimer(
-            static state =>
-            {
-                var (self, key, entry) = ((AuthKitCore, RefreshKey, RefreshEntry))state!;
-                self._refreshes.TryRemove(KeyValuePair.Create(key, entry));
-                entry.Timer?.Dispose();
-            },
-            (this, key, entry),
-            grace,
-            Timeout.InfiniteTimeSpan);
-    }
-
-    private void SweepCompletedRefreshes()
-    {
-        foreach (var (key, entry) in _refreshes)
-        {
-            if (entry.Task.IsCompleted && _refreshes.TryRemove(KeyValuePair.Create(key, entry)))
-            {
-                entry.Timer?.Dispose();
-            }
-        }
-    }
-
     private static bool Utf8FixedTimeEquals(string a, string b)
     {
         var left = Encoding.UTF8.GetBytes(a);
@@ -396,7 +297,6 @@ public sealed partial class AuthKitCore
         return CryptographicOperations.FixedTimeEquals(left, right);
     }
 
-    private readonly record struct RefreshKey(string RefreshToken, string OrganizationId);
 
     /// <summary>
     /// Ordinal equality of cookie values; the hash covers the length and the last <see cref="TailLength"/> characters
@@ -422,28 +322,9 @@ public sealed partial class AuthKitCore
         }
     }
 
-    private sealed class RefreshEntry
-    {
-        public TaskCompletionSource<SessionValidationResult> Source { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public Task<SessionValidationResult> Task => Source.Task;
-        public ITimer? Timer { get; set; }
-    }
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 3301, Level = LogLevel.Debug, Message = "Refreshing session tokens (reason: {Reason}, organization scoped: {OrganizationScoped}).")]
         public static partial void Refreshing(ILogger logger, string reason, bool organizationScoped);
-
-        [LoggerMessage(EventId = 3302, Level = LogLevel.Debug, Message = "Joined an in-flight refresh of the same session.")]
-        public static partial void RefreshJoined(ILogger logger);
-
-        [LoggerMessage(EventId = 3303, Level = LogLevel.Information, Message = "Refreshed session {SessionId} of user {UserId}.")]
-        public static partial void Refreshed(ILogger logger, string? userId, string? sessionId);
-
-        [LoggerMessage(EventId = 3304, Level = LogLevel.Warning, Message = "Refreshing session {SessionId} of user {UserId} failed (final: {IsFinal}, cause: {Cause}).")]
-        public static partial void RefreshFailed(ILogger logger, string? userId, string? sessionId, bool isFinal, string? cause);
-
-        [LoggerMessage(EventId = 3305, Level = LogLevel.Warning, Message = "WorkOS rate-limited a refresh; retrying once in {DelaySeconds:0.#} s.")]
-        public static partial void RateLimited(ILogger logger, double delaySeconds);
     }
 }

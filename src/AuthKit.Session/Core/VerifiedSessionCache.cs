@@ -11,7 +11,7 @@ namespace AuthKit.Session;
 /// expiry is checked on every look-up. Entries are evicted on sign-out and refresh of their session, and when the
 /// cache is full (expired entries first, then arbitrary ones). One instance per <see cref="AuthKitCore"/>, shared by
 /// every per-request path (the core's own validation and the Blazor scheme's resolver); an entry may carry a caller's
-/// <see cref="Entry.Attachment"/> (data derived once from the session, e.g. precomputed look-up keys).
+/// <see cref="Entry.Keys"/> (data derived once from the session, e.g. precomputed look-up keys).
 /// </summary>
 internal sealed class VerifiedSessionCache
 {
@@ -44,7 +44,7 @@ internal sealed class VerifiedSessionCache
 
     /// <summary>
     /// Returns the entry when the cookie was verified before and its access token has not expired (expired entries are
-    /// removed), so the caller can read or set its <see cref="Entry.Attachment"/>.
+    /// removed), so the caller can read or set its <see cref="Entry.Keys"/>.
     /// </summary>
     public bool TryGetEntry(CookieHash key, DateTimeOffset now, out Entry entry)
     {
@@ -66,8 +66,8 @@ internal sealed class VerifiedSessionCache
     /// <summary>Remembers a verified session until its access token expires.</summary>
     public void Set(string sealedSession, AuthResult auth) => Set(CookieHash.Of(sealedSession), auth);
 
-    /// <summary>As <see cref="Set(string, AuthResult)"/>, with the cookie's hash already computed and an optional <see cref="Entry.Attachment"/>.</summary>
-    public void Set(CookieHash key, AuthResult auth, object? attachment = null)
+    /// <summary>As <see cref="Set(string, AuthResult)"/>, with the cookie's hash already computed and an optional <see cref="Entry.Keys"/>.</summary>
+    public void Set(CookieHash key, AuthResult auth, RelayKeys? keys = null)
     {
         if (_capacity == 0 || !auth.IsAuthenticated || auth.Claims.ExpiresAt is not { } expiresAt)
         {
@@ -79,7 +79,7 @@ internal sealed class VerifiedSessionCache
             Trim(DateTimeOffset.MinValue);
         }
 
-        var entry = new Entry(auth, expiresAt + _clockSkew) { Attachment = attachment };
+        var entry = new Entry(auth, expiresAt + _clockSkew) { Keys = keys };
         _entries.AddOrUpdate(key, static (_, state) => { Interlocked.Increment(ref state.Self._count); return state.Entry; },
             static (_, _, state) => state.Entry, (Self: this, Entry: entry));
     }
@@ -154,10 +154,10 @@ internal sealed class VerifiedSessionCache
         }
     }
 
-    /// <summary>A cached verification: the session, its expiry (access-token expiry plus clock skew) and a caller's attachment.</summary>
+    /// <summary>A cached verification: the session, its expiry (access-token expiry plus clock skew) and its relay keys.</summary>
     internal sealed class Entry(AuthResult auth, DateTimeOffset expiresAt)
     {
-        private object? _attachment;
+        private RelayKeys? _keys;
 
         public SealedSessionValidation Validation { get; } = new(auth, refreshed: false, sealedSession: null);
 
@@ -165,11 +165,11 @@ internal sealed class VerifiedSessionCache
 
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
 
-        /// <summary>Data a caller derived once from <see cref="Auth"/> (set lazily; racing writers store equal values). Default null.</summary>
-        public object? Attachment
+        /// <summary>The session's relay and ended-session keys, derived once from <see cref="Auth"/> (set lazily; racing writers store equal values). Default null.</summary>
+        public RelayKeys? Keys
         {
-            get => Volatile.Read(ref _attachment);
-            set => Volatile.Write(ref _attachment, value);
+            get => Volatile.Read(ref _keys);
+            set => Volatile.Write(ref _keys, value);
         }
     }
 

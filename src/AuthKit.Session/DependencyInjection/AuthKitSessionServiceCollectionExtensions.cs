@@ -56,7 +56,16 @@ public static class AuthKitSessionServiceCollectionExtensions
 
         services.TryAddSingleton<IAccessTokenVerifier, JwksAccessTokenVerifier>();
         services.TryAddSingleton<ISessionEncryption>(sp => new SessionEncryption(sp.GetService<TimeProvider>()));
-        services.TryAddSingleton<AuthKitCore>();
+        services.TryAddSingleton(static sp => new AuthKitCore(
+            sp.GetRequiredService<IOptions<AuthKitOptions>>(), sp.GetRequiredService<IWorkOSUserManagement>(), sp.GetRequiredService<ISessionEncryption>(),
+            sp.GetRequiredService<IAccessTokenVerifier>(), sp.GetRequiredService<IOptions<AuthKitCoreOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<AuthKitCore>>(), sp.GetRequiredService<SessionRelay>(), sp.GetRequiredService<IOptions<SessionEngineOptions>>()));
+
+        // The session engine: the store (in memory unless the app registers a shared one), the relay over it, the resolver.
+        services.AddOptions<SessionEngineOptions>();
+        services.TryAddSingleton<ISessionStore, MemorySessionStore>();
+        services.TryAddSingleton<SessionRelay>();
+        services.TryAddSingleton<SessionResolver>();
         services.TryAdd(ServiceDescriptor.Transient(typeof(AuthService<,>), typeof(AuthService<,>)));
         return services;
     }

@@ -1,3 +1,4 @@
+using AuthKit.Session;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -93,7 +94,7 @@ public sealed class AddAuthKitTests
         builder.Services.AddAuthKit().UseDistributedCacheSessionStore();
         await using var app = builder.Build();
 
-        Assert.IsType<DistributedCacheSessionRotationStore>(app.Services.GetRequiredService<ISessionRotationStore>());
+        Assert.IsType<DistributedCacheSessionStore>(app.Services.GetRequiredService<ISessionStore>());
     }
 
     [Fact]

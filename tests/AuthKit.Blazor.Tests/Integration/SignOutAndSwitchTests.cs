@@ -1,3 +1,4 @@
+using AuthKit.Session;
 using System.Net;
 using System.Net.Http.Json;
 using AuthKit.Blazor.Tests.TestSupport;

@@ -1,20 +1,26 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace AuthKit.Blazor;
+namespace AuthKit.Session;
 
 /// <summary>
-/// The rotation relay and the ended-session registry over an <see cref="ISessionRotationStore"/>: successors are
+/// The rotation relay and the ended-session registry over an <see cref="ISessionStore"/>: successors are
 /// recorded under a SHA-256 hash of the OLD refresh token (never the token), and lookups follow chains of rotations
 /// to the newest session.
 /// </summary>
-internal sealed partial class SessionRelay(ISessionRotationStore store, IOptions<AuthKitBlazorOptions> options, ILogger<SessionRelay> logger)
+internal sealed partial class SessionRelay(ISessionStore store, IOptions<SessionEngineOptions> options, ILogger<SessionRelay> logger)
 {
     /// <summary>Whether the store is shared with other servers (anything but the in-memory default).</summary>
-    public bool IsShared { get; } = store is not MemorySessionRotationStore;
+    public bool IsShared => store.IsShared;
+
+    /// <summary>The store behind the relay (its lease and notifications).</summary>
+    public ISessionStore Store => store;
+
+    /// <summary>The lease key of a refresh for (refresh token, organization): the relay key plus the organization.</summary>
+    internal static string LeaseKeyFor(string refreshToken, string? organizationId) => KeyForRefreshToken(refreshToken) + "|" + organizationId;
 
     /// <summary>Longest chain followed (guards against cycles and runaway chains).</summary>
     internal const int MaxChainLength = 32;
@@ -82,7 +88,7 @@ internal sealed partial class SessionRelay(ISessionRotationStore store, IOptions
     private static string Hash(string domain, string value)
     {
         var bytes = Encoding.UTF8.GetBytes(domain + value);
-        return WebEncoders.Base64UrlEncode(SHA256.HashData(bytes));
+        return Base64Url.EncodeToString(SHA256.HashData(bytes));
     }
 
     [LoggerMessage(EventId = 5201, Level = LogLevel.Debug, Message = "Rotation relay: recorded a successor under key {KeyPrefix}.")]

@@ -1,38 +1,34 @@
 using System.Collections.Concurrent;
-using AuthKit.Session;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace AuthKit.Blazor;
-
-using Session = AuthKit.Session.Session;
+namespace AuthKit.Session;
 
 /// <summary>
-/// Turns a session cookie (or a circuit's session) into a usable session: ended-session check, relay pickup BEFORE
-/// spending a refresh token, single-flight refresh per (refresh token, organization) that records the successor in the
-/// relay before anyone else can ask again, and the transient/final failure rules. Shared by the scheme handler, the
-/// endpoints and the circuit coordinator. Never throws for expected failures.
+/// The session engine: turns a session cookie (or a circuit's session) into one <see cref="SessionResolution"/>.
+/// Pipeline: verified-session cache, ended check, rotation relay (BEFORE spending a refresh token), verify, one refresh
+/// flight per (refresh token, organization) holding the store's refresh lease, seal, record the successor in the relay
+/// before the lease is released, result. The only place a refresh is decided; every host (the scheme handler, the
+/// endpoints, the circuit) calls it. Never throws for expected failures.
 /// </summary>
 internal sealed partial class SessionResolver(
-    IAuthKitSessionBackend backend,
+    ISessionEncryption encryption,
+    IAccessTokenVerifier verifier,
+    AuthKitCore core,
     SessionRelay relay,
-    IOptions<AuthKitBlazorOptions> options,
+    IOptions<SessionEngineOptions> options,
+    IOptions<AuthKitOptions> authKitOptions,
     TimeProvider time,
     ILogger<SessionResolver> logger)
 {
     /// <summary>Longest cookie value read; longer ones are treated as garbage (browsers cap cookies near 4 KB).</summary>
     internal const int MaxCookieLength = 16 * 1024;
 
-    private const int MaxRelayHops = 3;
-    private const int SharedRelayRechecks = 5;
-    private static readonly TimeSpan SharedRelayRecheckDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<string, Task<RefreshOutcome>> _flights = new(StringComparer.Ordinal);
-    private readonly VerifiedSessionCache _cache = backend.VerifiedSessions;
+    private readonly VerifiedSessionCache _cache = core.Cache;
 
-    /// <summary>Number of refresh flights in progress (for tests).</summary>
-    internal int FlightsInProgress => _flights.Count;
+    private string Password => authKitOptions.Value.CookiePassword ?? string.Empty;
 
     /// <summary>Resolves a sealed cookie value.</summary>
     public async Task<SessionResolution> ResolveCookieAsync(string? cookie, CancellationToken cancellationToken = default)
@@ -52,9 +48,9 @@ internal sealed partial class SessionResolver(
         // rotated since. The relay and ended-registry keys are derived once per cache entry and kept with it.
         var key = VerifiedSessionCache.CookieHash.Of(cookie);
         var now = time.GetUtcNow();
-        if (_cache.TryGetEntry(key, now, out var cached) && cached.Auth.AccessTokenExpiresAt is { } expiresAt && expiresAt - now > RevalidationSchedule.EffectiveBuffer(cached.Auth, options.Value.RefreshBuffer))
+        if (_cache.TryGetEntry(key, now, out var cached) && cached.Auth.AccessTokenExpiresAt is { } expiresAt && expiresAt - now > RefreshWindow.EffectiveBuffer(cached.Auth, options.Value.RefreshBuffer))
         {
-            var keys = cached.Attachment as RelayKeys ?? RelayKeys.AttachTo(cached);
+            var keys = cached.Keys ?? RelayKeys.AttachTo(cached);
             if (await relay.IsEndedByKeyAsync(keys.EndedKey, cancellationToken).ConfigureAwait(false))
             {
                 _cache.Remove(key);
@@ -67,7 +63,7 @@ internal sealed partial class SessionResolver(
             }
         }
 
-        var session = backend.TryUnseal(cookie);
+        var session = TryUnseal(cookie);
         if (session is null)
         {
             LogCookieRejected(logger, "unreadable", cookie.Length);
@@ -108,7 +104,7 @@ internal sealed partial class SessionResolver(
     /// </summary>
     public async Task<SessionResolution> ResolveSessionAsync(Session session, bool force, CancellationToken cancellationToken = default)
     {
-        var unverified = backend.TryReadClaims(session.AccessToken);
+        var unverified = TryReadClaims(session.AccessToken);
         if (unverified is null)
         {
             LogCookieRejected(logger, "malformed access token", session.AccessToken.Length);
@@ -125,7 +121,7 @@ internal sealed partial class SessionResolver(
         // A newer session for this browser may already exist (refreshed by a circuit or another request).
         string? pickedUp = null;
         var hit = await relay.FindNewestAsync(session.RefreshToken, cancellationToken).ConfigureAwait(false);
-        if (hit is not null && backend.TryUnseal(hit.SealedSession) is { } newer && backend.TryReadClaims(newer.AccessToken) is { } newerClaims)
+        if (hit is not null && TryUnseal(hit.SealedSession) is { } newer && TryReadClaims(newer.AccessToken) is { } newerClaims)
         {
             session = newer;
             unverified = newerClaims;
@@ -133,11 +129,11 @@ internal sealed partial class SessionResolver(
             force = false;
         }
 
-        var check = TokenCheck.Unavailable; // not checked yet
+        AccessTokenValidation? check = null; // not checked yet
         if (!force && !IsExpiring(unverified))
         {
-            check = await backend.VerifyAsync(session.AccessToken, cancellationToken).ConfigureAwait(false);
-            if (check.Status == TokenCheckStatus.Valid)
+            check = await verifier.ValidateAsync(session.AccessToken, cancellationToken).ConfigureAwait(false);
+            if (check.IsValid)
             {
                 var auth = AuthResult.FromSession(session, check.Claims!);
                 return pickedUp is null
@@ -161,7 +157,7 @@ internal sealed partial class SessionResolver(
     /// <summary>Refreshes <paramref name="session"/> into <paramref name="organizationId"/> (relay first, then WorkOS).</summary>
     public async Task<SessionResolution> SwitchOrganizationAsync(Session session, string organizationId, CancellationToken cancellationToken = default)
     {
-        var unverified = backend.TryReadClaims(session.AccessToken);
+        var unverified = TryReadClaims(session.AccessToken);
         if (unverified is null)
         {
             return SessionResolution.Invalid;
@@ -174,20 +170,20 @@ internal sealed partial class SessionResolver(
 
         var current = AuthResult.FromSession(session, unverified);
         var outcome = await RefreshAsync(session, organizationId, cancellationToken).ConfigureAwait(false);
-        var resolution = await ToResolutionAsync(current, unverified, TokenCheck.Unavailable, outcome, cancellationToken).ConfigureAwait(false);
+        var resolution = await ToResolutionAsync(current, unverified, null, outcome, cancellationToken).ConfigureAwait(false);
         return resolution;
     }
 
-    private async Task<SessionResolution> ToResolutionAsync(AuthResult current, AccessTokenClaims unverified, TokenCheck check, RefreshOutcome outcome, CancellationToken cancellationToken)
+    private async Task<SessionResolution> ToResolutionAsync(AuthResult current, AccessTokenClaims unverified, AccessTokenValidation? check, RefreshOutcome outcome, CancellationToken cancellationToken)
     {
         if (outcome.Session is { } next)
         {
-            var nextCheck = await backend.VerifyAsync(next.AccessToken, cancellationToken).ConfigureAwait(false);
+            var nextCheck = await verifier.ValidateAsync(next.AccessToken, cancellationToken).ConfigureAwait(false);
             AccessTokenClaims? claims = nextCheck.Claims;
-            if (nextCheck.Status == TokenCheckStatus.Unavailable)
+            if (nextCheck.Failure == AccessTokenFailure.KeysUnavailable)
             {
                 // Fresh from WorkOS (or sealed by us): keys just could not be fetched; trust the sealed copy's claims.
-                claims = backend.TryReadClaims(next.AccessToken);
+                claims = TryReadClaims(next.AccessToken);
             }
 
             if (claims is null)
@@ -206,126 +202,28 @@ internal sealed partial class SessionResolver(
         }
 
         // Transient: keep the session while the access token is still valid and was not proven bad.
-        var stillValid = !IsExpired(unverified) && check.Status != TokenCheckStatus.Invalid;
-        if (stillValid && check.Status != TokenCheckStatus.Valid)
+        var stillValid = !IsExpired(unverified) && !IsProvenBad(check);
+        if (stillValid && check is not { IsValid: true })
         {
-            var recheck = await backend.VerifyAsync(current.AccessToken!, cancellationToken).ConfigureAwait(false);
-            stillValid = recheck.Status != TokenCheckStatus.Invalid;
+            var recheck = await verifier.ValidateAsync(current.AccessToken!, cancellationToken).ConfigureAwait(false);
+            stillValid = !IsProvenBad(recheck);
         }
 
         return SessionResolution.Unavailable(current, error, outcome.RetryAfter ?? DefaultRetryAfter, stillValid, outcome.IsOwner);
     }
 
-    private async Task<RefreshOutcome> RefreshAsync(Session session, string? organizationId, CancellationToken cancellationToken, int depth = 0)
-    {
-        var key = SessionRelay.KeyForRefreshToken(session.RefreshToken) + "|" + organizationId;
-        var mine = new TaskCompletionSource<RefreshOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var flight = _flights.GetOrAdd(key, mine.Task);
-        if (flight != mine.Task)
-        {
-            var joined = await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return joined with { IsOwner = false };
-        }
+    /// <summary>Checked and rejected (bad signature, expired, malformed); "keys unavailable" proves nothing.</summary>
+    private static bool IsProvenBad(AccessTokenValidation? check) =>
+        check is { IsValid: false } && check.Failure != AccessTokenFailure.KeysUnavailable;
 
-        try
-        {
-            // The flight runs to completion even if this caller goes away: other callers wait on it.
-            var outcome = await RunFlightAsync(session, organizationId, depth).ConfigureAwait(false);
-            mine.SetResult(outcome);
-        }
-        catch (Exception ex)
-        {
-            mine.SetResult(RefreshOutcome.Failed(ex, isFinal: false, retryAfter: null));
-        }
-        finally
-        {
-            _flights.TryRemove(new KeyValuePair<string, Task<RefreshOutcome>>(key, mine.Task));
-        }
-
-        return await mine.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<RefreshOutcome> RunFlightAsync(Session session, string? organizationId, int depth)
-    {
-        var fromRelay = await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false);
-        if (fromRelay is not null)
-        {
-            return fromRelay;
-        }
-
-        Session next;
-        try
-        {
-            next = await backend.RefreshAsync(session, organizationId, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            var isFinal = ex is TokenRefreshException { IsFinal: true };
-            if (isFinal)
-            {
-                // Someone (another server, a flight that just ended) may have rotated this token meanwhile. With a shared
-                // store another server may still be writing its successor: look again a few times before giving up.
-                var attempts = relay.IsShared ? SharedRelayRechecks : 1;
-                for (var attempt = 0; attempt < attempts; attempt++)
-                {
-                    if (attempt > 0)
-                    {
-                        await Task.Delay(SharedRelayRecheckDelay, time).ConfigureAwait(false);
-                    }
-
-                    var late = await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false);
-                    if (late is not null)
-                    {
-                        return late;
-                    }
-                }
-            }
-
-            LogRefreshFailed(logger, isFinal, ex.GetType().Name);
-            return RefreshOutcome.Failed(ex, isFinal, RetryAfterOf(ex));
-        }
-
-        var sealedNext = backend.Seal(next);
-        await relay.RecordRotationAsync(session.RefreshToken, next.RefreshToken, sealedNext).ConfigureAwait(false);
-        LogRefreshed(logger, organizationId is not null);
-        return RefreshOutcome.Succeeded(next, sealedNext, calledWorkOS: true);
-    }
-
-    private async Task<RefreshOutcome?> TryRelayAsync(Session session, string? organizationId, int depth)
-    {
-        var hit = await relay.FindNewestAsync(session.RefreshToken).ConfigureAwait(false);
-        if (hit is null)
-        {
-            return null;
-        }
-
-        var next = backend.TryUnseal(hit.SealedSession);
-        var claims = next is null ? null : backend.TryReadClaims(next.AccessToken);
-        if (next is null || claims is null)
-        {
-            LogSuccessorRejected(logger);
-            return null;
-        }
-
-        var inOrganization = organizationId is null || string.Equals(claims.OrganizationId, organizationId, StringComparison.Ordinal);
-        if (inOrganization && !IsExpiring(claims))
-        {
-            return RefreshOutcome.Succeeded(next, hit.SealedSession, calledWorkOS: false);
-        }
-
-        if (depth >= MaxRelayHops)
-        {
-            return RefreshOutcome.Failed(new TokenRefreshException("The session rotated too many times at once; try again.", next.User.Id, claims.SessionId), isFinal: false, retryAfter: TimeSpan.FromSeconds(1));
-        }
-
-        // The newest session must itself be refreshed (or moved to the organization): continue from it, in its own flight.
-        return await RefreshAsync(next, organizationId, CancellationToken.None, depth + 1).ConfigureAwait(false);
-    }
+    /// <summary>The one refresh flight (shared with the core's npm-style API): relay, lease, WorkOS, seal, record.</summary>
+    private Task<RefreshOutcome> RefreshAsync(Session session, string? organizationId, CancellationToken cancellationToken) =>
+        core.Flight.RunAsync(session, organizationId, cancellationToken);
 
     // Inside the refresh window: the configured buffer, at most half the token's lifetime (as in the circuit), so a
     // buffer longer than the token does not refresh on every request.
     private bool IsExpiring(AccessTokenClaims claims) =>
-        claims.ExpiresAt is not { } exp || exp - time.GetUtcNow() <= RevalidationSchedule.EffectiveBuffer(claims, options.Value.RefreshBuffer);
+        claims.ExpiresAt is not { } exp || exp - time.GetUtcNow() <= RefreshWindow.EffectiveBuffer(claims, options.Value.RefreshBuffer);
 
     private bool IsExpired(AccessTokenClaims claims) =>
         claims.ExpiresAt is not { } exp || exp <= time.GetUtcNow();
@@ -343,10 +241,30 @@ internal sealed partial class SessionResolver(
         return null;
     }
 
+    private Session? TryUnseal(string sealedSession)
+    {
+        try
+        {
+            return encryption.UnsealSession(sealedSession, Password);
+        }
+        catch (Exception ex) when (ex is AuthKitException or FormatException or ArgumentException or System.Text.Json.JsonException or System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Unseals a cookie value without resolving it (sign-out reads the session id of a cookie the scheme could not use).</summary>
+    internal Session? TryUnsealCookie(string cookie) => cookie.Length is > 0 and <= MaxCookieLength ? TryUnseal(cookie) : null;
+
+    private string Seal(Session session) => encryption.SealSession(session, Password);
+
+    internal static AccessTokenClaims? TryReadClaims(string accessToken) =>
+        AccessTokens.TryParseUnverified(accessToken, out var claims) ? claims : null;
+
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "AuthKit session cookie rejected ({Reason}, {Length} chars); treating the request as anonymous.")]
     private static partial void LogCookieRejected(ILogger logger, string reason, int length);
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "A rotated AuthKit session could not be read back; ignoring it.")]
+    [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "A refreshed AuthKit session could not be verified or read back; treating it as invalid.")]
     private static partial void LogSuccessorRejected(ILogger logger);
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "AuthKit session refresh failed (final: {IsFinal}, {ErrorType}).")]
@@ -368,7 +286,7 @@ internal sealed record RelayKeys(string RelayKey, string EndedKey)
     public static RelayKeys AttachTo(VerifiedSessionCache.Entry entry)
     {
         var keys = Of(entry.Auth) ?? throw new InvalidOperationException("The verified-session cache holds only signed-in sessions.");
-        entry.Attachment = keys;
+        entry.Keys = keys;
         return keys;
     }
 }

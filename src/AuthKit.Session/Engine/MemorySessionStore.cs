@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace AuthKit.Session;
+
+/// <summary>
+/// The in-memory <see cref="ISessionStore"/> for one server: leases, rotations and ended sessions expire after their
+/// lifetime (through <see cref="TimeProvider"/>); past <see cref="SessionEngineOptions.MemoryStoreSizeLimit"/> entries the
+/// ones closest to expiry are evicted first. Notifications are delivered synchronously to this process's subscribers.
+/// </summary>
+internal sealed class MemorySessionStore : ISessionStore
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SessionRefreshLease> _leases = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly int _limit;
+    private readonly Lock _trimLock = new();
+    private readonly Lock _subscribersLock = new();
+    private Action<SessionStoreNotification>[] _subscribers = [];
+
+    public MemorySessionStore(IOptions<SessionEngineOptions> options, TimeProvider time)
+    {
+        _time = time;
+        _limit = Math.Max(16, options.Value.MemoryStoreSizeLimit);
+    }
+
+    public bool IsShared => false;
+
+    internal int Count => _entries.Count;
+
+    public ValueTask<SessionRefreshLease?> TryAcquireRefreshLeaseAsync(string key, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var lease = new SessionRefreshLease(key, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), now + duration);
+        while (true)
+        {
+            if (_leases.TryAdd(key, lease))
+            {
+                return ValueTask.FromResult<SessionRefreshLease?>(lease);
+            }
+
+            if (!_leases.TryGetValue(key, out var held))
+            {
+                continue;
+            }
+
+            if (held.ExpiresAt > now)
+            {
+                return ValueTask.FromResult<SessionRefreshLease?>(null);
+            }
+
+            // The holder went away without releasing: its lease lapsed, take over.
+            if (_leases.TryUpdate(key, lease, held))
+            {
+                return ValueTask.FromResult<SessionRefreshLease?>(lease);
+            }
+        }
+    }
+
+    public ValueTask<bool> RenewRefreshLeaseAsync(SessionRefreshLease lease, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var now = _time.GetUtcNow();
+        if (_leases.TryGetValue(lease.Key, out var held) && held.Token == lease.Token && held.ExpiresAt > now)
+        {
+            return ValueTask.FromResult(_leases.TryUpdate(lease.Key, held with { ExpiresAt = now + duration }, held));
+        }
+
+        return ValueTask.FromResult(false);
+    }
+
+    public ValueTask ReleaseRefreshLeaseAsync(SessionRefreshLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        if (_leases.TryGetValue(lease.Key, out var held) && held.Token == lease.Token)
+        {
+            _leases.TryRemove(KeyValuePair.Create(lease.Key, held));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask SetRotationAsync(string key, SessionRotation rotation, TimeSpan lifetime, CancellationToken cancellationToken = default)
+    {
+        Set("r:" + key, rotation, lifetime);
+        Notify(new SessionStoreNotification(SessionStoreNotificationKind.Rotated, key));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<SessionRotation?> GetRotationAsync(string key, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Get("r:" + key) as SessionRotation);
+
+    public ValueTask MarkEndedAsync(string key, TimeSpan lifetime, CancellationToken cancellationToken = default)
+    {
+        Set("e:" + key, true, lifetime);
+        Notify(new SessionStoreNotification(SessionStoreNotificationKind.Ended, key));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> IsEndedAsync(string key, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Get("e:" + key) is not null);
+
+    public IDisposable Subscribe(Action<SessionStoreNotification> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_subscribersLock)
+        {
+            _subscribers = [.. _subscribers, handler];
+        }
+
+        return new Subscription(this, handler);
+    }
+
+    private void Unsubscribe(Action<SessionStoreNotification> handler)
+    {
+        lock (_subscribersLock)
+        {
+            _subscribers = [.. _subscribers.Where(h => h != handler)];
+        }
+    }
+
+    private void Notify(SessionStoreNotification notification)
+    {
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            try
+            {
+                subscriber(notification);
+            }
+            catch (Exception)
+            {
+                // A subscriber must not throw; one that does loses this notification, the others still get it.
+            }
+        }
+    }
+
+    private void Set(string key, object value, TimeSpan lifetime)
+    {
+        _entries[key] = new Entry(value, _time.GetUtcNow() + lifetime);
+        if (_entries.Count > _limit)
+        {
+            Trim();
+        }
+    }
+
+    private object? Get(string key)
+    {
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            return null;
+        }
+
+        if (entry.ExpiresAt <= _time.GetUtcNow())
+        {
+            _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+            return null;
+        }
+
+        return entry.Value;
+    }
+
+    private void Trim()
+    {
+        lock (_trimLock)
+        {
+            if (_entries.Count <= _limit)
+            {
+                return;
+            }
+
+            var now = _time.GetUtcNow();
+            foreach (var pair in _entries)
+            {
+                if (pair.Value.ExpiresAt <= now)
+                {
+                    _entries.TryRemove(pair);
+                }
+            }
+
+            // Still over: evict the entries closest to expiry (the oldest) down to 90 % of the limit.
+            var excess = _entries.Count - (_limit * 9 / 10);
+            if (excess <= 0)
+            {
+                return;
+            }
+
+            foreach (var pair in _entries.OrderBy(p => p.Value.ExpiresAt).Take(excess).ToList())
+            {
+                _entries.TryRemove(pair);
+            }
+        }
+    }
+
+    private sealed record Entry(object Value, DateTimeOffset ExpiresAt);
+
+    private sealed class Subscription(MemorySessionStore store, Action<SessionStoreNotification> handler) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                store.Unsubscribe(handler);
+            }
+        }
+    }
+}
