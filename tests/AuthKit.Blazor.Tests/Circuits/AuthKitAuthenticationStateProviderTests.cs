@@ -55,7 +55,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var refreshed = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, role: "member");
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(refreshed, "sealed-successor"));
 
-        var result = await harness.Provider.RevalidateAsync(force: false);
+        var result = await harness.Revalidator.RevalidateAsync(force: false);
 
         Assert.Equal(RevalidationOutcome.Refreshed, result.Outcome);
         var changed = Assert.Single(harness.Changes);
@@ -75,8 +75,8 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         harness.SignIn();
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "next"), "sealed"));
 
-        await harness.Provider.RevalidateAsync(force: false);
-        await harness.Provider.PendingCookieWrite;
+        await harness.Revalidator.RevalidateAsync(force: false);
+        await harness.Revalidator.PendingCookieWrite;
 
         Assert.Equal([SessionCookieSync.ModulePath], harness.JS.Imports);
         var args = Assert.Single(harness.JS.StoreSessionCalls);
@@ -93,8 +93,8 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var refreshed = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "next");
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(refreshed, "sealed"));
 
-        await harness.Provider.RevalidateAsync(force: false);
-        await harness.Provider.PendingCookieWrite;
+        await harness.Revalidator.RevalidateAsync(force: false);
+        await harness.Revalidator.PendingCookieWrite;
 
         Assert.Same(refreshed, (await harness.CurrentAsync()).Auth);
         Assert.Empty(harness.JS.StoreSessionCalls);
@@ -111,7 +111,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         harness.SignIn();
         harness.Coordinator.Enqueue(_ => RevalidationResult.SignedOut(reason));
 
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
 
         var state = Assert.IsType<AuthKitAuthenticationState>(await Assert.Single(harness.Changes));
         Assert.False(state.Auth.IsAuthenticated);
@@ -126,9 +126,9 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         using var harness = new ProviderHarness();
         harness.SignIn();
         harness.Coordinator.Enqueue(_ => RevalidationResult.SignedOut(SignOutReason.EndedElsewhere));
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
 
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
 
         Assert.Single(harness.Coordinator.RevalidateCalls);
     }
@@ -143,12 +143,12 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         harness.Coordinator.Enqueue(current =>
             RevalidationResult.Transient(current, TimeSpan.FromSeconds(7), accessTokenStillValid: true, new HttpRequestException("503")));
 
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
 
         Assert.Empty(harness.Changes);
         Assert.Same(before, await harness.CurrentAsync());
         Assert.Same(auth, harness.Provider.Session);
-        Assert.Equal(harness.Time.GetUtcNow() + TimeSpan.FromSeconds(7), harness.Provider.RetryNotBefore);
+        Assert.Equal(harness.Time.GetUtcNow() + TimeSpan.FromSeconds(7), harness.Revalidator.RetryNotBefore);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         harness.Time.Advance(TimeSpan.FromMinutes(6));
         harness.Coordinator.Enqueue(current => RevalidationResult.Transient(current, TimeSpan.FromSeconds(10), accessTokenStillValid: false, null));
 
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
 
         Assert.False((await harness.CurrentAsync()).Auth.IsAuthenticated);
         Assert.Same(auth, harness.Provider.Session);
@@ -168,7 +168,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var refreshed = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "after-outage");
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(refreshed, "sealed"));
 
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
 
         Assert.Same(refreshed, (await harness.CurrentAsync()).Auth);
         Assert.Equal(2, harness.Changes.Count);
@@ -182,7 +182,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var auth = harness.SignIn();
         harness.Coordinator.Enqueue(_ => Task.FromException<RevalidationResult>(new InvalidOperationException("boom")));
 
-        var result = await harness.Provider.RevalidateAsync(force: false);
+        var result = await harness.Revalidator.RevalidateAsync(force: false);
 
         Assert.Equal(RevalidationOutcome.TransientFailure, result.Outcome);
         Assert.True(result.AccessTokenStillValid);
@@ -198,8 +198,8 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var gate = new TaskCompletionSource<RevalidationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         harness.Coordinator.Enqueue(_ => gate.Task);
 
-        var first = harness.Provider.RevalidateAsync(force: false);
-        var second = harness.Provider.RevalidateAsync(force: true);
+        var first = harness.Revalidator.RevalidateAsync(force: false);
+        var second = harness.Revalidator.RevalidateAsync(force: true);
         await harness.Coordinator.WhenCalledAsync(1);
         var refreshed = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "shared");
         gate.SetResult(RevalidationResult.Refreshed(refreshed, "sealed"));
@@ -243,7 +243,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         harness.Time.Advance(TimeSpan.FromMinutes(4));
         var refreshed = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "newer");
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(refreshed, "sealed"));
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
         harness.Changes.Clear();
 
         harness.Provider.SetAuthenticationState(Task.FromResult(new AuthenticationState(AuthKitIdentity.CreatePrincipal(original))));
@@ -283,7 +283,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         using var harness = new ProviderHarness();
         harness.SignIn();
         harness.Coordinator.Enqueue(_ => RevalidationResult.SignedOut(SignOutReason.EndedElsewhere));
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
         var again = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, sessionId: "session_2");
 
         harness.Provider.SetAuthenticationState(Task.FromResult(new AuthenticationState(AuthKitIdentity.CreatePrincipal(again))));
@@ -307,7 +307,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var state = Assert.IsType<AuthKitAuthenticationState>(await Assert.Single(harness.Changes));
         Assert.Equal("org_globex", state.Auth.OrganizationId);
         Assert.Equal("org_globex", state.User.FindFirst(AuthKitClaimTypes.OrganizationId)?.Value);
-        await harness.Provider.PendingCookieWrite;
+        await harness.Revalidator.PendingCookieWrite;
         Assert.Single(harness.JS.StoreSessionCalls);
     }
 
@@ -333,7 +333,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var auth = harness.SignIn();
         var gate = new TaskCompletionSource<RevalidationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         harness.Coordinator.Enqueue(_ => gate.Task);
-        var run = harness.Provider.RevalidateAsync(force: false);
+        var run = harness.Revalidator.RevalidateAsync(force: false);
         await harness.Coordinator.WhenCalledAsync(1);
 
         harness.Dispose();

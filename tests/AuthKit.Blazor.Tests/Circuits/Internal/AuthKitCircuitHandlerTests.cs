@@ -9,8 +9,6 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
     private static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
 
     private readonly ProviderHarness _harness;
-    private readonly ServiceProvider _circuitServices = new ServiceCollection().BuildServiceProvider();
-    private readonly CircuitServicesAccessor _accessor = new();
     private readonly AuthKitCircuitHandler _handler;
 
     public AuthKitCircuitHandlerTests()
@@ -20,8 +18,7 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
             RefreshBuffer = TimeSpan.FromSeconds(60),
             RevalidationInterval = TimeSpan.FromMinutes(30),
         });
-        _handler = new AuthKitCircuitHandler(
-            _circuitServices, _accessor, _harness.Provider, _harness.Time, _harness.Options, NullLogger<AuthKitCircuitHandler>.Instance);
+        _handler = new AuthKitCircuitHandler(_harness.Provider, NullLogger<AuthKitCircuitHandler>.Instance);
     }
 
     private FakeSessionCoordinator Coordinator => _harness.Coordinator;
@@ -36,7 +33,7 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
         Assert.Empty(Coordinator.RevalidateCalls);
 
         _harness.Time.Advance(TimeSpan.FromSeconds(1));
-        await _handler.LastRun;
+        await _harness.Revalidator.LastRun;
 
         Assert.Single(Coordinator.RevalidateCalls);
     }
@@ -45,15 +42,14 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
     public async Task The_timer_revalidates_at_least_every_revalidation_interval()
     {
         var harness = new ProviderHarness(new AuthKitBlazorOptions { RevalidationInterval = TimeSpan.FromSeconds(30) });
-        using var handler = new AuthKitCircuitHandler(
-            _circuitServices, _accessor, harness.Provider, harness.Time, harness.Options, NullLogger<AuthKitCircuitHandler>.Instance);
+        using var handler = new AuthKitCircuitHandler(harness.Provider, NullLogger<AuthKitCircuitHandler>.Instance);
         harness.SignIn(TimeSpan.FromHours(1));
         await handler.OnCircuitOpenedAsync(null!, CancellationToken.None);
 
         for (var i = 1; i <= 3; i++)
         {
             harness.Time.Advance(TimeSpan.FromSeconds(30));
-            await handler.LastRun;
+            await harness.Revalidator.LastRun;
             Assert.Equal(i, harness.Coordinator.RevalidateCalls.Count);
         }
     }
@@ -66,13 +62,13 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
         Coordinator.Enqueue(_ => RevalidationResult.Refreshed(TestAuth.Create(_harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "2"), "sealed"));
 
         _harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await _handler.LastRun;
-        Assert.Equal(TimeSpan.FromMinutes(4), _handler.ScheduledDelay);
+        await _harness.Revalidator.LastRun;
+        Assert.Equal(TimeSpan.FromMinutes(4), _harness.Revalidator.ScheduledDelay);
 
         _harness.Time.Advance(TimeSpan.FromMinutes(4) - TimeSpan.FromSeconds(1));
         Assert.Single(Coordinator.RevalidateCalls);
         _harness.Time.Advance(TimeSpan.FromSeconds(1));
-        await _handler.LastRun;
+        await _harness.Revalidator.LastRun;
         Assert.Equal(2, Coordinator.RevalidateCalls.Count);
     }
 
@@ -82,9 +78,9 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
         _harness.SignIn(TimeSpan.FromSeconds(10));
         await OpenAsync();
 
-        Assert.Equal(TimeSpan.FromSeconds(5), _handler.ScheduledDelay);
+        Assert.Equal(TimeSpan.FromSeconds(5), _harness.Revalidator.ScheduledDelay);
         _harness.Time.Advance(TimeSpan.FromSeconds(5));
-        await _handler.LastRun;
+        await _harness.Revalidator.LastRun;
 
         Assert.Single(Coordinator.RevalidateCalls);
     }
@@ -97,11 +93,11 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
         Coordinator.Enqueue(current => RevalidationResult.Transient(current, TimeSpan.FromSeconds(15), accessTokenStillValid: true, null));
 
         _harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await _handler.LastRun;
-        Assert.Equal(TimeSpan.FromSeconds(15), _handler.ScheduledDelay);
+        await _harness.Revalidator.LastRun;
+        Assert.Equal(TimeSpan.FromSeconds(15), _harness.Revalidator.ScheduledDelay);
 
         _harness.Time.Advance(TimeSpan.FromSeconds(15));
-        await _handler.LastRun;
+        await _harness.Revalidator.LastRun;
 
         Assert.Equal(2, Coordinator.RevalidateCalls.Count);
         Assert.True((await _harness.CurrentAsync()).Auth.IsAuthenticated);
@@ -115,11 +111,11 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
         Coordinator.Enqueue(_ => RevalidationResult.SignedOut(SignOutReason.Revoked));
 
         _harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await _handler.LastRun;
+        await _harness.Revalidator.LastRun;
         _harness.Time.Advance(TimeSpan.FromHours(2));
 
         Assert.Single(Coordinator.RevalidateCalls);
-        Assert.Null(_handler.ScheduledDelay);
+        Assert.Null(_harness.Revalidator.ScheduledDelay);
         Assert.False((await _harness.CurrentAsync()).Auth.IsAuthenticated);
     }
 
@@ -132,7 +128,7 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
 
         _harness.Time.Advance(TimeSpan.FromHours(2));
 
-        Assert.Null(_handler.ScheduledDelay);
+        Assert.Null(_harness.Revalidator.ScheduledDelay);
         Assert.Empty(Coordinator.RevalidateCalls);
     }
 
@@ -143,11 +139,11 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
         await OpenAsync();
         Coordinator.Enqueue(_ => RevalidationResult.SignedOut(SignOutReason.EndedElsewhere));
         _harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await _handler.LastRun;
+        await _harness.Revalidator.LastRun;
 
         _harness.SignIn(FiveMinutes);
 
-        Assert.Equal(TimeSpan.FromMinutes(4), _handler.ScheduledDelay);
+        Assert.Equal(TimeSpan.FromMinutes(4), _harness.Revalidator.ScheduledDelay);
     }
 
     [Fact]
@@ -162,7 +158,7 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
         await _handler.OnConnectionUpAsync(null!, CancellationToken.None);
 
         Assert.Empty(Coordinator.RevalidateCalls);
-        Assert.Null(_handler.ScheduledDelay);
+        Assert.Null(_harness.Revalidator.ScheduledDelay);
     }
 
     [Fact]
@@ -185,7 +181,7 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
 
         await _handler.OnConnectionDownAsync(null!, CancellationToken.None);
         await _handler.OnConnectionUpAsync(null!, CancellationToken.None);
-        await _handler.LastRun;
+        await _harness.Revalidator.LastRun;
 
         Assert.Single(Coordinator.RevalidateCalls);
     }
@@ -197,7 +193,7 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
         await OpenAsync();
 
         await _handler.OnConnectionUpAsync(null!, CancellationToken.None);
-        await _handler.LastRun;
+        await _harness.Revalidator.LastRun;
 
         Assert.Empty(Coordinator.RevalidateCalls);
     }
@@ -215,8 +211,7 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
             order.Add("revalidate");
             return RevalidationResult.Refreshed(TestAuth.Create(_harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "late"), "sealed");
         });
-        var handler = new AuthKitCircuitHandler(
-            _circuitServices, _accessor, _harness.Provider, _harness.Time, _harness.Options, NullLogger<AuthKitCircuitHandler>.Instance);
+        var handler = new AuthKitCircuitHandler(_harness.Provider, NullLogger<AuthKitCircuitHandler>.Instance);
 
         var inbound = handler.CreateInboundActivityHandler(async _ =>
         {
@@ -247,23 +242,6 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
     }
 
     [Fact]
-    public async Task Inbound_activity_sees_the_circuit_services_and_restores_the_accessor_afterwards()
-    {
-        _harness.SignIn(FiveMinutes);
-        await OpenAsync();
-        IServiceProvider? seen = null;
-
-        await _handler.CreateInboundActivityHandler(_ =>
-        {
-            seen = _accessor.Services;
-            return Task.CompletedTask;
-        })(null!);
-
-        Assert.Same(_circuitServices, seen);
-        Assert.Null(_accessor.Services);
-    }
-
-    [Fact]
     public async Task A_failing_revalidation_on_the_timer_path_neither_throws_nor_stops_the_timer()
     {
         _harness.SignIn(FiveMinutes);
@@ -271,31 +249,51 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
         Coordinator.Enqueue(_ => Task.FromException<RevalidationResult>(new InvalidOperationException("coordinator bug")));
 
         _harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await _handler.LastRun;
+        await _harness.Revalidator.LastRun;
 
         Assert.True((await _harness.CurrentAsync()).Auth.IsAuthenticated);
-        Assert.Equal(RevalidationSchedule.DefaultRetryDelay, _handler.ScheduledDelay);
+        Assert.Equal(RevalidationSchedule.DefaultRetryDelay, _harness.Revalidator.ScheduledDelay);
         _harness.Time.Advance(RevalidationSchedule.DefaultRetryDelay);
-        await _handler.LastRun;
+        await _harness.Revalidator.LastRun;
         Assert.Equal(2, Coordinator.RevalidateCalls.Count);
     }
 
     [Fact]
-    public async Task A_handler_for_a_foreign_provider_only_sets_the_services_accessor()
+    public async Task A_handler_for_a_foreign_provider_leaves_the_circuit_alone()
     {
-        using var handler = new AuthKitCircuitHandler(
-            _circuitServices, _accessor, new ForeignProvider(), _harness.Time, _harness.Options, NullLogger<AuthKitCircuitHandler>.Instance);
+        using var handler = new AuthKitCircuitHandler(new ForeignProvider(), NullLogger<AuthKitCircuitHandler>.Instance);
         await handler.OnCircuitOpenedAsync(null!, CancellationToken.None);
-        IServiceProvider? seen = null;
+        var ran = false;
 
         await handler.CreateInboundActivityHandler(_ =>
         {
-            seen = _accessor.Services;
+            ran = true;
             return Task.CompletedTask;
         })(null!);
+        await handler.OnConnectionDownAsync(null!, CancellationToken.None);
+        await handler.OnConnectionUpAsync(null!, CancellationToken.None);
+        await handler.OnCircuitClosedAsync(null!, CancellationToken.None);
 
-        Assert.Same(_circuitServices, seen);
-        Assert.Null(handler.ScheduledDelay);
+        Assert.True(ran);
+    }
+
+    [Fact]
+    public async Task Revalidations_started_by_the_timer_see_the_circuit_services()
+    {
+        _harness.SignIn(FiveMinutes);
+        await OpenAsync();
+        IServiceProvider? seen = null;
+        Coordinator.Enqueue(current =>
+        {
+            seen = _harness.Accessor.Services;
+            return RevalidationResult.Unchanged(current);
+        });
+
+        _harness.Time.Advance(TimeSpan.FromMinutes(4));
+        await _harness.Revalidator.LastRun;
+
+        Assert.Same(_harness.CircuitServices, seen);
+        Assert.Null(_harness.Accessor.Services);
     }
 
     private Task OpenAsync() => _handler.OnCircuitOpenedAsync(null!, CancellationToken.None);
@@ -304,7 +302,6 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
     {
         _handler.Dispose();
         _harness.Dispose();
-        _circuitServices.Dispose();
     }
 
     private sealed class ForeignProvider : Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider
