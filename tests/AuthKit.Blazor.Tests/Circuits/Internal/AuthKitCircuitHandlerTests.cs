@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AuthKit.Blazor.Tests.Circuits;
@@ -24,126 +23,16 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
     private FakeSessionCoordinator Coordinator => _harness.Coordinator;
 
     [Fact]
-    public async Task The_timer_revalidates_when_the_access_token_enters_the_refresh_buffer()
+    public async Task Opening_the_circuit_starts_the_revalidation_timer()
     {
         _harness.SignIn(FiveMinutes);
-        await OpenAsync();
-
-        _harness.Time.Advance(TimeSpan.FromMinutes(4) - TimeSpan.FromSeconds(1));
-        Assert.Empty(Coordinator.RevalidateCalls);
-
-        _harness.Time.Advance(TimeSpan.FromSeconds(1));
-        await _harness.Revalidator.LastRun;
-
-        Assert.Single(Coordinator.RevalidateCalls);
-    }
-
-    [Fact]
-    public async Task The_timer_revalidates_at_least_every_revalidation_interval()
-    {
-        var harness = new ProviderHarness(new AuthKitBlazorOptions { RevalidationInterval = TimeSpan.FromSeconds(30) });
-        using var handler = new AuthKitCircuitHandler(harness.Provider, NullLogger<AuthKitCircuitHandler>.Instance);
-        harness.SignIn(TimeSpan.FromHours(1));
-        await handler.OnCircuitOpenedAsync(null!, CancellationToken.None);
-
-        for (var i = 1; i <= 3; i++)
-        {
-            harness.Time.Advance(TimeSpan.FromSeconds(30));
-            await harness.Revalidator.LastRun;
-            Assert.Equal(i, harness.Coordinator.RevalidateCalls.Count);
-        }
-    }
-
-    [Fact]
-    public async Task After_a_refresh_the_timer_follows_the_new_access_token()
-    {
-        _harness.SignIn(FiveMinutes);
-        await OpenAsync();
-        Coordinator.Enqueue(_ => RevalidationResult.Refreshed(TestAuth.Create(_harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "2"), "sealed"));
-
-        _harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await _harness.Revalidator.LastRun;
-        Assert.Equal(TimeSpan.FromMinutes(4), _harness.Revalidator.ScheduledDelay);
-
-        _harness.Time.Advance(TimeSpan.FromMinutes(4) - TimeSpan.FromSeconds(1));
-        Assert.Single(Coordinator.RevalidateCalls);
-        _harness.Time.Advance(TimeSpan.FromSeconds(1));
-        await _harness.Revalidator.LastRun;
-        Assert.Equal(2, Coordinator.RevalidateCalls.Count);
-    }
-
-    [Fact]
-    public async Task Access_tokens_shorter_than_the_buffer_are_refreshed_at_half_their_lifetime()
-    {
-        _harness.SignIn(TimeSpan.FromSeconds(10));
-        await OpenAsync();
-
-        Assert.Equal(TimeSpan.FromSeconds(5), _harness.Revalidator.ScheduledDelay);
-        _harness.Time.Advance(TimeSpan.FromSeconds(5));
-        await _harness.Revalidator.LastRun;
-
-        Assert.Single(Coordinator.RevalidateCalls);
-    }
-
-    [Fact]
-    public async Task A_transient_failure_is_retried_after_its_retry_delay()
-    {
-        _harness.SignIn(FiveMinutes);
-        await OpenAsync();
-        Coordinator.Enqueue(current => RevalidationResult.Transient(current, TimeSpan.FromSeconds(15), accessTokenStillValid: true, null));
-
-        _harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await _harness.Revalidator.LastRun;
-        Assert.Equal(TimeSpan.FromSeconds(15), _harness.Revalidator.ScheduledDelay);
-
-        _harness.Time.Advance(TimeSpan.FromSeconds(15));
-        await _harness.Revalidator.LastRun;
-
-        Assert.Equal(2, Coordinator.RevalidateCalls.Count);
-        Assert.True((await _harness.CurrentAsync()).Auth.IsAuthenticated);
-    }
-
-    [Fact]
-    public async Task After_a_final_failure_the_timer_stops()
-    {
-        _harness.SignIn(FiveMinutes);
-        await OpenAsync();
-        Coordinator.Enqueue(_ => RevalidationResult.SignedOut(SignOutReason.Revoked));
-
-        _harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await _harness.Revalidator.LastRun;
-        _harness.Time.Advance(TimeSpan.FromHours(2));
-
-        Assert.Single(Coordinator.RevalidateCalls);
         Assert.Null(_harness.Revalidator.ScheduledDelay);
-        Assert.False((await _harness.CurrentAsync()).Auth.IsAuthenticated);
-    }
 
-    [Fact]
-    public async Task An_anonymous_circuit_arms_no_timer()
-    {
-        _harness.Provider.SetAuthenticationState(Task.FromResult(
-            new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(new System.Security.Claims.ClaimsPrincipal())));
         await OpenAsync();
-
-        _harness.Time.Advance(TimeSpan.FromHours(2));
-
-        Assert.Null(_harness.Revalidator.ScheduledDelay);
-        Assert.Empty(Coordinator.RevalidateCalls);
-    }
-
-    [Fact]
-    public async Task A_host_sign_in_after_sign_out_rearms_the_timer()
-    {
-        _harness.SignIn(FiveMinutes);
-        await OpenAsync();
-        Coordinator.Enqueue(_ => RevalidationResult.SignedOut(SignOutReason.EndedElsewhere));
         _harness.Time.Advance(TimeSpan.FromMinutes(4));
         await _harness.Revalidator.LastRun;
 
-        _harness.SignIn(FiveMinutes);
-
-        Assert.Equal(TimeSpan.FromMinutes(4), _harness.Revalidator.ScheduledDelay);
+        Assert.Single(Coordinator.RevalidateCalls);
     }
 
     [Fact]
@@ -242,23 +131,6 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failing_revalidation_on_the_timer_path_neither_throws_nor_stops_the_timer()
-    {
-        _harness.SignIn(FiveMinutes);
-        await OpenAsync();
-        Coordinator.Enqueue(_ => Task.FromException<RevalidationResult>(new InvalidOperationException("coordinator bug")));
-
-        _harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await _harness.Revalidator.LastRun;
-
-        Assert.True((await _harness.CurrentAsync()).Auth.IsAuthenticated);
-        Assert.Equal(RevalidationSchedule.DefaultRetryDelay, _harness.Revalidator.ScheduledDelay);
-        _harness.Time.Advance(RevalidationSchedule.DefaultRetryDelay);
-        await _harness.Revalidator.LastRun;
-        Assert.Equal(2, Coordinator.RevalidateCalls.Count);
-    }
-
-    [Fact]
     public async Task A_handler_for_a_foreign_provider_leaves_the_circuit_alone()
     {
         using var handler = new AuthKitCircuitHandler(new ForeignProvider(), NullLogger<AuthKitCircuitHandler>.Instance);
@@ -275,25 +147,6 @@ public sealed class AuthKitCircuitHandlerTests : IDisposable
         await handler.OnCircuitClosedAsync(null!, CancellationToken.None);
 
         Assert.True(ran);
-    }
-
-    [Fact]
-    public async Task Revalidations_started_by_the_timer_see_the_circuit_services()
-    {
-        _harness.SignIn(FiveMinutes);
-        await OpenAsync();
-        IServiceProvider? seen = null;
-        Coordinator.Enqueue(current =>
-        {
-            seen = _harness.Accessor.Services;
-            return RevalidationResult.Unchanged(current);
-        });
-
-        _harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await _harness.Revalidator.LastRun;
-
-        Assert.Same(_harness.CircuitServices, seen);
-        Assert.Null(_harness.Accessor.Services);
     }
 
     private Task OpenAsync() => _handler.OnCircuitOpenedAsync(null!, CancellationToken.None);

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace AuthKit.Blazor.Tests.Circuits;
 
 // The app's IClaimsTransformation inside the circuit: ASP.NET Core applies it to every HTTP request's principal; the
-// provider applies it to every principal it builds for a new session, so app claims survive refreshes and switches.
-public sealed partial class AuthKitAuthenticationStateProviderTests
+// revalidator applies it to every principal it builds for a new session, so app claims survive refreshes and switches.
+public sealed partial class CircuitSessionRevalidatorTests
 {
     private const int ClaimsTransformationFailedEventId = 5606;
 
