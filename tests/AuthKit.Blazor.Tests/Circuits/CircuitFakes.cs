@@ -191,7 +191,7 @@ internal sealed class FakeAntiforgeryStateProvider : AntiforgeryStateProvider
     public override AntiforgeryRequestToken? GetAntiforgeryToken() => new(Token, "__RequestVerificationToken");
 }
 
-/// <summary>A provider wired to fakes and a fake clock.</summary>
+/// <summary>A provider and its revalidator wired to fakes and a fake clock.</summary>
 internal sealed class ProviderHarness : IDisposable
 {
     /// <param name="options">AuthKit options (defaults when null).</param>
@@ -202,18 +202,18 @@ internal sealed class ProviderHarness : IDisposable
     public ProviderHarness(AuthKitBlazorOptions? options = null, IClaimsTransformation? claimsTransformation = null)
     {
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new AuthKitBlazorOptions());
-        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+        var services = CircuitServices = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
             .AddSingleton<IJSRuntime>(JS)
             .AddSingleton<NavigationManager>(Navigation)
             .AddSingleton(claimsTransformation ?? new NoopClaimsTransformation())
             .BuildServiceProvider();
         CookieSync = new SessionCookieSync(services, Options, Time, NullLogger<SessionCookieSync>.Instance);
-        Provider = new AuthKitAuthenticationStateProvider(
-            Coordinator, CookieSync, services, Time, Options, new FakeLogger<AuthKitAuthenticationStateProvider>(Logs));
+        Provider = new AuthKitAuthenticationStateProvider(state => new CircuitSessionRevalidator(
+            state, Coordinator, CookieSync, services, Accessor, Time, Options, new FakeLogger<CircuitSessionRevalidator>(Logs)));
         Provider.AuthenticationStateChanged += task => Changes.Add(task);
     }
 
-    /// <summary>What the provider logged.</summary>
+    /// <summary>What the revalidator logged.</summary>
     public FakeLogCollector Logs { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(TestAuth.Start);
@@ -229,6 +229,15 @@ internal sealed class ProviderHarness : IDisposable
     public SessionCookieSync CookieSync { get; }
 
     public AuthKitAuthenticationStateProvider Provider { get; }
+
+    /// <summary>The provider's revalidator.</summary>
+    public CircuitSessionRevalidator Revalidator => Provider.Revalidator;
+
+    /// <summary>The circuit's services (JS runtime, navigation, the app's claims transformation).</summary>
+    public IServiceProvider CircuitServices { get; }
+
+    /// <summary>The accessor the revalidator sets while a background revalidation runs.</summary>
+    public CircuitServicesAccessor Accessor { get; } = new();
 
     public List<Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>> Changes { get; } = [];
 

@@ -102,7 +102,7 @@ public sealed class CircuitIntegrationTests : IAsyncLifetime
         await circuit.RunForAsync(TimeSpan.FromMinutes(1));
 
         Assert.False(circuit.Auth.IsAuthenticated);
-        Assert.Null(circuit.Handler.ScheduledDelay);
+        Assert.Null(circuit.Revalidator.ScheduledDelay);
     }
 
     [Fact]

@@ -32,7 +32,11 @@ public sealed class CircuitRegistrationTests
         var state = scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>();
         Assert.IsType<AuthKitAuthenticationStateProvider>(state);
         Assert.Same(state, scope.ServiceProvider.GetRequiredService<ICircuitAuthSource>());
-        Assert.Single(scope.ServiceProvider.GetServices<CircuitHandler>().OfType<AuthKitCircuitHandler>());
+        var handlers = scope.ServiceProvider.GetServices<CircuitHandler>().ToList();
+        Assert.Single(handlers.OfType<AuthKitCircuitHandler>());
+        // The accessor handler comes first (same Order), so its inbound activity wraps the lifecycle handler's.
+        Assert.True(handlers.IndexOf(Assert.Single(handlers.OfType<CircuitServicesAccessorHandler>())) <
+            handlers.IndexOf(handlers.OfType<AuthKitCircuitHandler>().Single()));
     }
 
     [Fact]
@@ -107,7 +111,7 @@ public sealed class CircuitRegistrationTests
         var refreshed = TestAuth.Create(now, TimeSpan.FromMinutes(5), tokenSuffix: "refreshed");
         Assert.IsType<FakeSessionCoordinator>(scope.GetRequiredService<IAuthKitSessionCoordinator>())
             .Enqueue(_ => RevalidationResult.Refreshed(refreshed, "sealed"));
-        var result = await provider.RevalidateAsync(force: false);
+        var result = await provider.Revalidator.RevalidateAsync(force: false);
         Assert.Equal(RevalidationOutcome.Refreshed, result.Outcome);
         return refreshed;
     }

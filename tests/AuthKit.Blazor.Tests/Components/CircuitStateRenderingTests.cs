@@ -29,7 +29,7 @@ public sealed class CircuitStateRenderingTests : AuthKitComponentTestContext
         var switched = TestAuth.Create(_harness.Time.GetUtcNow(), TimeSpan.FromMinutes(5), organizationId: "org_globex");
         _harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(switched, "sealed"));
 
-        await _harness.Provider.RevalidateAsync(force: false);
+        await _harness.Revalidator.RevalidateAsync(force: false);
 
         cut.WaitForAssertion(() => Assert.Equal("alice@example.com in org_globex", cut.Find("#who").TextContent));
     }
@@ -43,7 +43,7 @@ public sealed class CircuitStateRenderingTests : AuthKitComponentTestContext
         Assert.NotNull(cut.Find("#who"));
         _harness.Coordinator.Enqueue(_ => RevalidationResult.SignedOut(SignOutReason.EndedElsewhere));
 
-        await _harness.Provider.RevalidateAsync(force: false);
+        await _harness.Revalidator.RevalidateAsync(force: false);
 
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#who")));
         var redirect = Navigation.History.First();
@@ -59,7 +59,7 @@ public sealed class CircuitStateRenderingTests : AuthKitComponentTestContext
         var before = cut.Find("#who").TextContent;
         _harness.Coordinator.Enqueue(current => RevalidationResult.Transient(current, TimeSpan.FromSeconds(10), accessTokenStillValid: true, null));
 
-        await _harness.Provider.RevalidateAsync(force: false);
+        await _harness.Revalidator.RevalidateAsync(force: false);
 
         Assert.Equal(before, cut.Find("#who").TextContent);
         Assert.Equal(1, cut.RenderCount);

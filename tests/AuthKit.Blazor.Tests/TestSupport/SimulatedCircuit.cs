@@ -7,7 +7,7 @@ namespace AuthKit.Blazor.Tests.TestSupport;
 
 /// <summary>
 /// A simulated interactive circuit on an <see cref="AuthKitTestHost"/>: the circuit's DI scope, the AuthKit state
-/// provider and circuit handler as <c>AddAuthKit()</c> registers them, started with the principal the host handed over
+/// provider (with its revalidator) and circuit handler as <c>AddAuthKit()</c> registers them, started with the principal the host handed over
 /// (the one the AuthKit scheme, and the app's claims transformation, built for the <c>_blazor</c> request).
 /// </summary>
 internal sealed class SimulatedCircuit : IAsyncDisposable
@@ -27,6 +27,9 @@ internal sealed class SimulatedCircuit : IAsyncDisposable
     public AuthKitAuthenticationStateProvider Provider { get; }
 
     public AuthKitCircuitHandler Handler { get; }
+
+    /// <summary>The provider's revalidator (its timer, back-off and last background run).</summary>
+    public CircuitSessionRevalidator Revalidator => Provider.Revalidator;
 
     /// <summary>The circuit's scoped services.</summary>
     public IServiceProvider Services => _scope.ServiceProvider;
@@ -53,9 +56,9 @@ internal sealed class SimulatedCircuit : IAsyncDisposable
     /// <summary>Moves the shared clock and waits for the revalidation the timer started (if any).</summary>
     public async Task AdvanceAsync(TimeSpan by)
     {
-        var before = Handler.LastRun;
+        var before = Revalidator.LastRun;
         _host.Advance(by);
-        var run = Handler.LastRun;
+        var run = Revalidator.LastRun;
         if (!ReferenceEquals(before, run))
         {
             await run.WaitAsync(TimeSpan.FromSeconds(30));

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace AuthKit.Blazor.Tests.Circuits;
 
 // The app's IClaimsTransformation inside the circuit: ASP.NET Core applies it to every HTTP request's principal; the
-// provider applies it to every principal it builds for a new session, so app claims survive refreshes and switches.
-public sealed partial class AuthKitAuthenticationStateProviderTests
+// revalidator applies it to every principal it builds for a new session, so app claims survive refreshes and switches.
+public sealed partial class CircuitSessionRevalidatorTests
 {
     private const int ClaimsTransformationFailedEventId = 5606;
 
@@ -22,7 +22,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var refreshed = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, role: "member");
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(refreshed, "sealed-successor"));
 
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
 
         var state = Assert.IsType<AuthKitAuthenticationState>(await Assert.Single(harness.Changes));
         Assert.Same(refreshed, state.Auth);
@@ -62,11 +62,11 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var auth = SignInAsTheHostDoes(harness);
         // WorkOS could not confirm the token (transient) and reported it unusable: the circuit shows signed out.
         harness.Coordinator.Enqueue(current => RevalidationResult.Transient(current, TimeSpan.FromSeconds(10), accessTokenStillValid: false, null));
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
         Assert.False((await harness.CurrentAsync()).Auth.IsAuthenticated);
         harness.Time.Advance(TimeSpan.FromSeconds(10));
 
-        await harness.Provider.RevalidateAsync(force: false); // unchanged: the kept session is fine after all
+        await harness.Revalidator.RevalidateAsync(force: false); // unchanged: the kept session is fine after all
 
         var state = await harness.CurrentAsync();
         Assert.Same(auth, state.Auth);
@@ -95,7 +95,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var refreshed = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "after-clone");
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(refreshed, "sealed"));
 
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
 
         var state = await harness.CurrentAsync();
         Assert.NotSame(transformation.Calls.Single(), state.User);
@@ -118,7 +118,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var refreshed = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "rebuilt");
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(refreshed, "sealed"));
 
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
 
         var state = await harness.CurrentAsync();
         Assert.Equal("app", state.User.Identity?.AuthenticationType);
@@ -140,7 +140,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var refreshed = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "successor");
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(refreshed, "sealed"));
 
-        var result = await harness.Provider.RevalidateAsync(force: false);
+        var result = await harness.Revalidator.RevalidateAsync(force: false);
 
         Assert.Equal(RevalidationOutcome.TransientFailure, result.Outcome);
         Assert.True(result.AccessTokenStillValid);
@@ -148,8 +148,8 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         Assert.Same(before, await harness.CurrentAsync());
         Assert.True(before.User.IsInRole(RecordingClaimsTransformation.Role));
         Assert.Same(original, harness.Provider.Session);
-        Assert.Equal(harness.Time.GetUtcNow() + RevalidationSchedule.DefaultRetryDelay, harness.Provider.RetryNotBefore);
-        await harness.Provider.PendingCookieWrite;
+        Assert.Equal(harness.Time.GetUtcNow() + RevalidationSchedule.DefaultRetryDelay, harness.Revalidator.RetryNotBefore);
+        await harness.Revalidator.PendingCookieWrite;
         Assert.Empty(harness.JS.StoreSessionCalls);
         var logged = Assert.Single(harness.Logs.GetSnapshot(), r => r.Id.Id == ClaimsTransformationFailedEventId);
         Assert.Equal(LogLevel.Error, logged.Level);
@@ -166,16 +166,16 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         harness.Time.Advance(TimeSpan.FromMinutes(4));
         var refreshed = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "successor");
         harness.Coordinator.Default = _ => Task.FromResult(RevalidationResult.Refreshed(refreshed, "sealed")); // the relay keeps answering it
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
         transformation.OnTransform = null;
         harness.Time.Advance(RevalidationSchedule.DefaultRetryDelay);
 
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
 
         var state = Assert.IsType<AuthKitAuthenticationState>(await Assert.Single(harness.Changes));
         Assert.Same(refreshed, state.Auth);
         Assert.True(state.User.IsInRole(RecordingClaimsTransformation.Role));
-        Assert.Null(harness.Provider.RetryNotBefore);
+        Assert.Null(harness.Revalidator.RetryNotBefore);
         Assert.Equal([original, original], harness.Coordinator.RevalidateCalls.Select(c => c.Current));
     }
 
@@ -189,14 +189,14 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var refreshed = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "successor");
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(refreshed, "sealed"));
 
-        var result = await harness.Provider.RevalidateAsync(force: false);
+        var result = await harness.Revalidator.RevalidateAsync(force: false);
 
         Assert.Equal(RevalidationOutcome.TransientFailure, result.Outcome);
         var state = Assert.IsType<AuthKitAuthenticationState>(await Assert.Single(harness.Changes));
         Assert.False(state.Auth.IsAuthenticated);
         Assert.False(state.User.Identity?.IsAuthenticated);
         Assert.Same(original, harness.Provider.Session);
-        Assert.NotNull(harness.Provider.RetryNotBefore);
+        Assert.NotNull(harness.Revalidator.RetryNotBefore);
         Assert.Single(harness.Logs.GetSnapshot(), r => r.Id.Id == ClaimsTransformationFailedEventId);
     }
 
@@ -216,7 +216,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         Assert.Empty(harness.Changes);
         Assert.Same(before, await harness.CurrentAsync());
         Assert.Same(original, harness.Provider.Session);
-        Assert.NotNull(harness.Provider.RetryNotBefore); // the successor waits in the relay; the retry picks it up
+        Assert.NotNull(harness.Revalidator.RetryNotBefore); // the successor waits in the relay; the retry picks it up
     }
 
     [Fact]
@@ -225,14 +225,14 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var transformation = new RecordingClaimsTransformation();
         using var harness = new ProviderHarness(claimsTransformation: transformation);
         harness.Provider.SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))));
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
         harness.SignIn();
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(AuthResult.Anonymous, "sealed")); // a refresh that ended the session
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
         harness.SignIn();
         harness.Coordinator.Enqueue(_ => RevalidationResult.SignedOut(SignOutReason.EndedElsewhere));
 
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
 
         Assert.False((await harness.CurrentAsync()).Auth.IsAuthenticated);
         Assert.Empty(transformation.Calls);
@@ -249,11 +249,11 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
             await harness.Provider.GetAuthenticationStateAsync();
         }
 
-        await harness.Provider.RevalidateAsync(force: false); // unchanged
+        await harness.Revalidator.RevalidateAsync(force: false); // unchanged
         Assert.Empty(transformation.Calls);
 
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "next"), "sealed"));
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
         for (var i = 0; i < 3; i++)
         {
             await harness.Provider.GetAuthenticationStateAsync();
@@ -271,7 +271,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var refreshed = TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "next");
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(refreshed, "sealed"));
 
-        await harness.Provider.RevalidateAsync(force: false);
+        await harness.Revalidator.RevalidateAsync(force: false);
 
         var state = await harness.CurrentAsync();
         var identity = Assert.Single(state.User.Identities);
@@ -289,7 +289,7 @@ public sealed partial class AuthKitAuthenticationStateProviderTests
         var harness = new ProviderHarness(claimsTransformation: transformation);
         var original = SignInAsTheHostDoes(harness);
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "late"), "sealed"));
-        var run = harness.Provider.RevalidateAsync(force: false);
+        var run = harness.Revalidator.RevalidateAsync(force: false);
         await called.WaitAsync(TimeSpan.FromSeconds(10));
 
         harness.Dispose();
