@@ -19,12 +19,22 @@ internal static class WhatwgUrlPath
     private enum EncodeSet { C0Control, Fragment, Query, SpecialQuery, Path }
 
     /// <summary>Parses <paramref name="input"/>; false where the URL parser returns failure.</summary>
-    public static bool TryParse(string input, out string pathname, out string search, out string hash)
+    public static bool TryParse(string input, out string pathname, out string search, out string hash) =>
+        TryParse(input, out pathname, out search, out hash, out _);
+
+    /// <summary>
+    /// As <see cref="TryParse(string, out string, out string, out string)"/>; <paramref name="internationalHost"/> tells
+    /// whether a host went through IDNA (non-ASCII or <c>xn--</c> labels), where only the parse's success may differ from
+    /// the URL Standard (see the type's remarks).
+    /// </summary>
+    public static bool TryParse(string input, out string pathname, out string search, out string hash, out bool internationalHost)
     {
         pathname = search = hash = string.Empty;
         var s = Preprocess(input);
         var parser = new Parser(s);
-        if (!parser.Run())
+        var parsed = parser.Run();
+        internationalHost = parser.InternationalHost;
+        if (!parsed)
         {
             return false;
         }
@@ -93,6 +103,8 @@ internal static class WhatwgUrlPath
         private string? _opaquePath;
 
         public string? Query { get; private set; }
+
+        public bool InternationalHost { get; private set; }
 
         public string? Fragment { get; private set; }
 
@@ -204,6 +216,7 @@ internal static class WhatwgUrlPath
                         return PathState(i);
                     }
 
+                    InternationalHost |= IsInternational(host);
                     if (host.Length > 0 && !TryParseHost(host, special: true))
                     {
                         return false;
@@ -263,6 +276,7 @@ internal static class WhatwgUrlPath
                 }
             }
 
+            InternationalHost |= IsInternational(host);
             if (!host.IsEmpty && !TryParseHost(host.ToString(), _special))
             {
                 return false;
@@ -427,6 +441,10 @@ internal static class WhatwgUrlPath
         }
     }
 
+    /// <summary>Non-ASCII (raw or percent-encoded) or an <c>xn--</c> label: IDNA decides whether the host is valid.</summary>
+    private static bool IsInternational(ReadOnlySpan<char> host) =>
+        host.ContainsAnyExceptInRange('\0', '\u007F') || host.Contains('%') || host.IndexOf("xn--", StringComparison.OrdinalIgnoreCase) >= 0;
+
     private static void AppendByte(StringBuilder buffer, byte b) =>
         buffer.Append('%').Append(HexDigits[b >> 4]).Append(HexDigits[b & 0xF]);
 
@@ -540,6 +558,11 @@ internal static class WhatwgUrlPath
             foreach (var c in label)
             {
                 if (c >= 0x80) { isAscii = false; break; }
+            }
+
+            if (!isAscii && label.StartsWith("xn--", StringComparison.OrdinalIgnoreCase))
+            {
+                return false; // a Punycode label holds only ASCII
             }
 
             if (isAscii && !label.StartsWith("xn--", StringComparison.OrdinalIgnoreCase))

@@ -38,17 +38,28 @@ public sealed class ReturnPathDifferentialTests
             var cases = batch.Select(b => (Input: b.Item1, Fallback: (string?)b.Item2)).ToArray();
             var npm = NodeOracle.SanitizeReturnPathnames(cases);
             var problems = new StringBuilder();
+            var idnaDifferences = 0;
             for (var k = 0; k < cases.Length; k++)
             {
                 var (input, fallback) = cases[k];
                 var ours = fallback is null ? ReturnPath.Sanitize(input) : ReturnPath.Sanitize(input, fallback);
-                if (ours != npm[k] && !IsDocumentedStricterOutcome(input, fallback, ours, npm[k]))
+                if (ours == npm[k])
+                {
+                    continue;
+                }
+
+                if (IsDocumentedIdnaDifference(input, fallback, ours, npm[k]))
+                {
+                    idnaDifferences++;
+                }
+                else if (!IsDocumentedStricterOutcome(input, fallback, ours, npm[k]))
                 {
                     problems.Append(FormattableString.Invariant($"{Show(input)} (fallback {Show(fallback)}): ours {Show(ours)}, npm {Show(npm[k])}\n"));
                 }
             }
 
             Assert.True(problems.Length == 0, "Differences from sanitizeReturnPathname:\n" + problems);
+            Assert.True(idnaDifferences <= cases.Length / 100, $"{idnaDifferences} IDNA differences in {cases.Length} candidates (more than the documented rare cases)");
         }, iter: 8, threads: 1);
     }
 
@@ -117,6 +128,18 @@ public sealed class ReturnPathDifferentialTests
 
         return input.Length > ReturnPath.MaxLength || npm.Length > ReturnPath.MaxLength || (npm.Length > 1 && npm[1] == '\\') ||
                (Uri.UnescapeDataString(npm) is { Length: > 1 } decoded && decoded[1] is '/' or '\\');
+    }
+
+    /// <summary>
+    /// The documented IDNA difference: the candidate has an internationalized host (non-ASCII, percent-encoded or
+    /// <c>xn--</c>), where IdnMapping and the URL Standard's UTS #46 may disagree on validity, and exactly one side used
+    /// the fallback. Both outcomes are same-origin paths.
+    /// </summary>
+    private static bool IsDocumentedIdnaDifference(string input, string? fallback, string ours, string npm)
+    {
+        _ = AuthKit.Session.Internal.WhatwgUrlPath.TryParse(input, out _, out _, out _, out var international);
+        var fellBack = fallback is null ? "/" : ReturnPath.Sanitize(fallback, "/");
+        return international && (ours == fellBack || npm == fellBack);
     }
 
     private static string Show(string? value)
