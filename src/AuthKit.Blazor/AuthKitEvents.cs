@@ -5,8 +5,9 @@ namespace AuthKit.Blazor;
 
 /// <summary>
 /// Hooks into AuthKit's sign-in, sign-out, refresh and callback-error moments. Every hook defaults to a no-op.
-/// Set the delegates (through <c>AddAuthKit().WithEvents(...)</c>) or derive and override the methods
-/// (registered with <c>AddAuthKit().WithEvents&lt;TEvents&gt;()</c>).
+/// Set the delegates (through <c>AddAuthKit().WithEvents(...)</c>, which sets <see cref="AuthKitAuthenticationOptions.Events"/>)
+/// or derive and override the methods (registered with <c>AddAuthKit().WithEvents&lt;TEvents&gt;()</c>, which sets the
+/// scheme's <c>EventsType</c>).
 /// </summary>
 public class AuthKitEvents
 {
@@ -170,6 +171,6 @@ public sealed class AuthKitCallbackErrorContext : AuthKitEventContext
     /// <summary>The exception, when one was thrown.</summary>
     public Exception? Exception { get; }
 
-    /// <summary>Set to answer with this result instead of the error page or <see cref="AuthKitBlazorOptions.ErrorPath"/>.</summary>
+    /// <summary>Set to answer with this result instead of the error page or <see cref="AuthKitAuthenticationOptions.ErrorPath"/>.</summary>
     public IResult? Result { get; set; }
 }

@@ -14,17 +14,28 @@ namespace AuthKit.Blazor;
 /// The <c>AuthKit</c> authentication scheme: reads the session cookie on every HTTP request (pages, prerendering, the
 /// <c>_blazor</c> connection, endpoints), picks up a rotated session from the relay, refreshes when the access token
 /// is expired or within the refresh buffer, writes the new cookie on the same response, and signs the request in
-/// with an <see cref="AuthKitIdentity"/>. Bad cookies become anonymous and are cleared.
+/// with an <see cref="AuthKitIdentity"/>. Bad cookies become anonymous and are cleared. Paths and events come from
+/// <see cref="AuthKitAuthenticationOptions"/>; the base class resolves <see cref="Events"/> (<c>EventsType</c> from the
+/// request's services, else <c>Options.Events</c>) as the cookie handler does.
 /// </summary>
 internal sealed partial class AuthKitAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
+    IOptionsMonitor<AuthKitAuthenticationOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     SessionResolver resolver,
-    HttpSessionCookies cookies,
-    IOptions<AuthKitBlazorOptions> blazorOptions)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder), IAuthenticationSignOutHandler
+    HttpSessionCookies cookies)
+    : AuthenticationHandler<AuthKitAuthenticationOptions>(schemeOptions, loggerFactory, encoder), IAuthenticationSignOutHandler
 {
+    /// <summary>The scheme's events, set by the base class from the options before the first handler call.</summary>
+    private new AuthKitEvents Events
+    {
+        get => (AuthKitEvents)base.Events!;
+        set => base.Events = value;
+    }
+
+    /// <summary>The events when neither <c>EventsType</c> nor <c>Events</c> is set: no-ops.</summary>
+    protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new AuthKitEvents());
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var values = cookies.ReadSessions(Request);
@@ -110,7 +121,7 @@ internal sealed partial class AuthKitAuthenticationHandler(
             returnPath = OriginalPathBase + OriginalPath + Request.QueryString;
         }
 
-        var signIn = Request.PathBase + blazorOptions.Value.SignInPath;
+        var signIn = Request.PathBase + Options.SignInPath;
         var location = QueryHelpers.AddQueryString(signIn, "returnPathname", ReturnPath.Sanitize(returnPath));
         Response.Redirect(location);
         return Task.CompletedTask;
@@ -168,7 +179,7 @@ internal sealed partial class AuthKitAuthenticationHandler(
             return;
         }
 
-        var events = AuthKitEventsRunner.Resolve(Context.RequestServices, blazorOptions.Value);
+        var events = Events;
         if (resolution.Status == SessionResolutionStatus.Updated && resolution.CalledWorkOS)
         {
             await AuthKitEventsRunner.RaiseSafelyAsync(

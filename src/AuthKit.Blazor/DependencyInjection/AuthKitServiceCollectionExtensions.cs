@@ -39,8 +39,12 @@ public static class AuthKitServiceCollectionExtensions
 
         // Options: configuration section first, then the caller's delegate; WORKOS_* post-configuration wins (core).
         services.AddOptions<AuthKitOptions>().BindConfiguration(AuthKitDefaults.ConfigurationSection);
-        services.AddOptions<AuthKitBlazorOptions>().BindConfiguration(AuthKitDefaults.ConfigurationSection).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthKitBlazorOptions>, AuthKitBlazorOptionsValidator>());
+        // The scheme's options (paths, events) and the integration's other settings share the section; the callback path
+        // is derived from the redirect URI after configuration; one validator reports the problems of both at start.
+        services.AddOptions<AuthKitAuthenticationOptions>(AuthKitDefaults.AuthenticationScheme).BindConfiguration(AuthKitDefaults.ConfigurationSection).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AuthKitAuthenticationOptions>, AuthKitAuthenticationPostConfigureOptions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthKitAuthenticationOptions>, AuthKitAuthenticationOptionsValidator>());
+        services.AddOptions<AuthKitBlazorOptions>().BindConfiguration(AuthKitDefaults.ConfigurationSection);
         AddSessionCore(services, configure);
 
         // One verified-cookie cache serves the scheme and the core (AuthKitCore owns it): size it from the Blazor options.
@@ -67,7 +71,7 @@ public static class AuthKitServiceCollectionExtensions
         services.TryAddTransient<AuthKitAccessTokenHandler>();
 
         // Authentication: the AuthKit scheme, default unless the app chose one.
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AuthKitAuthenticationHandler>(AuthKitDefaults.AuthenticationScheme, displayName: "WorkOS AuthKit", _ => { });
+        services.AddAuthentication().AddScheme<AuthKitAuthenticationOptions, AuthKitAuthenticationHandler>(AuthKitDefaults.AuthenticationScheme, displayName: "WorkOS AuthKit", _ => { });
         services.Configure<AuthenticationOptions>(o => o.DefaultScheme ??= AuthKitDefaults.AuthenticationScheme);
 
         // Authorization with dynamic AuthKit policies (a policy provider the app registered itself wins).
@@ -86,30 +90,50 @@ public static class AuthKitServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Sets the integration's options (paths, refresh buffer, revalidation interval, relay lifetime).</summary>
+    /// <summary>
+    /// Sets the integration's settings that are not per scheme (<see cref="AuthKitBlazorOptions"/>: refresh buffer,
+    /// revalidation interval, relay, verified-session cache). Paths are the scheme's: <see cref="ConfigureScheme"/>.
+    /// </summary>
     public static IAuthKitBuilder Configure(this IAuthKitBuilder builder, Action<AuthKitBlazorOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
         return builder;
     }
 
-    /// <summary>Configures the event hooks (<see cref="AuthKitBlazorOptions.Events"/>).</summary>
+    /// <summary>
+    /// Sets the <c>AuthKit</c> scheme's options (<see cref="AuthKitAuthenticationOptions"/>: endpoint paths, events), after
+    /// the <c>AuthKit</c> configuration section. The same as
+    /// <c>services.Configure&lt;AuthKitAuthenticationOptions&gt;(AuthKitDefaults.AuthenticationScheme, configure)</c>.
+    /// </summary>
+    public static IAuthKitBuilder ConfigureScheme(this IAuthKitBuilder builder, Action<AuthKitAuthenticationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(AuthKitDefaults.AuthenticationScheme, configure);
+        return builder;
+    }
+
+    /// <summary>Configures the event hooks (<see cref="AuthKitAuthenticationOptions.Events"/> of the <c>AuthKit</c> scheme).</summary>
     public static IAuthKitBuilder WithEvents(this IAuthKitBuilder builder, Action<AuthKitEvents> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.Configure<AuthKitBlazorOptions>(o => configure(o.Events));
+        builder.Services.Configure<AuthKitAuthenticationOptions>(AuthKitDefaults.AuthenticationScheme, o => configure(o.Events));
         return builder;
     }
 
-    /// <summary>Uses <typeparamref name="TEvents"/> (resolved per request/circuit, scoped) for the event hooks.</summary>
+    /// <summary>
+    /// Uses <typeparamref name="TEvents"/> for the event hooks: registers it (scoped, unless already registered) and sets
+    /// the scheme's <c>EventsType</c>, so it is resolved per request/circuit.
+    /// </summary>
     public static IAuthKitBuilder WithEvents<TEvents>(this IAuthKitBuilder builder)
         where TEvents : AuthKitEvents
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddScoped<TEvents>();
-        builder.Services.Configure<AuthKitBlazorOptions>(o => o.EventsType = typeof(TEvents));
+        builder.Services.Configure<AuthKitAuthenticationOptions>(AuthKitDefaults.AuthenticationScheme, o => o.EventsType = typeof(TEvents));
         return builder;
     }
 

@@ -1,5 +1,5 @@
-using AuthKit.Blazor;
 using AuthKit.Session;
+using AuthKit.Blazor;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +13,7 @@ public static class AuthKitEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>GET</c> sign-in and sign-up, <c>GET</c> callback (the path of the redirect URI), <c>POST</c> sign-out and
     /// switch-organization (antiforgery), and the <c>POST</c> session endpoint the circuit calls, at the paths of
-    /// <see cref="AuthKitBlazorOptions"/>. Returns the group so apps can add conventions (rate limiting, CORS, ...).
+    /// <see cref="AuthKitAuthenticationOptions"/> (the <c>AuthKit</c> scheme's). Returns the group so apps can add conventions (rate limiting, CORS, ...).
     /// </summary>
     public static IEndpointConventionBuilder MapAuthKit(this IEndpointRouteBuilder endpoints)
     {
@@ -24,8 +24,8 @@ public static class AuthKitEndpointRouteBuilderExtensions
             throw new InvalidOperationException("MapAuthKit() needs the AuthKit services: call builder.Services.AddAuthKit() first.");
         }
 
-        var options = services.GetRequiredService<IOptions<AuthKitBlazorOptions>>().Value;
-        var callbackPath = AuthKitEndpoints.ResolveCallbackPath(options, services.GetRequiredService<IOptions<AuthKitOptions>>().Value);
+        var options = services.GetRequiredService<IOptionsMonitor<AuthKitAuthenticationOptions>>().Get(AuthKitDefaults.AuthenticationScheme);
+        var callbackPath = options.CallbackPath ?? AuthKitAuthenticationPostConfigureOptions.DefaultCallbackPath;
 
         var group = endpoints.MapGroup(string.Empty);
         group.WithTags("AuthKit");

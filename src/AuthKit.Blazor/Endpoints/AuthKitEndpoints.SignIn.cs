@@ -176,9 +176,9 @@ internal static partial class AuthKitEndpoints
             context.User = await CreateRequestPrincipalAsync(context, auth).ConfigureAwait(false);
         }
 
-        var blazorOptions = services.GetRequiredService<IOptions<AuthKitBlazorOptions>>().Value;
+        var schemeOptions = SchemeOptions(services);
         var signedIn = new AuthKitSignedInContext(context, result.AuthenticationResponse, auth, result.ReturnPathname);
-        await AuthKitEventsRunner.Resolve(services, blazorOptions).SignedInAsync(signedIn).ConfigureAwait(false);
+        await AuthKitEventsRunner.Resolve(services, schemeOptions).SignedInAsync(signedIn).ConfigureAwait(false);
         LogSignedIn(Logger(context));
         return TypedResults.Redirect(SafeLocation(ReturnPath.Sanitize(signedIn.ReturnPath)));
     }
@@ -188,7 +188,7 @@ internal static partial class AuthKitEndpoints
         ClearVerifier(context, verifierCookie);
         LogCallbackFailed(Logger(context), error, exception?.GetType().Name);
         var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptions<AuthKitBlazorOptions>>().Value;
+        var options = SchemeOptions(services);
         var failed = new AuthKitCallbackErrorContext(context, error, message, exception);
         try
         {

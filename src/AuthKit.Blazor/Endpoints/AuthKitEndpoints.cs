@@ -14,27 +14,16 @@ internal static partial class AuthKitEndpoints
 {
     private const string LoggerCategory = "AuthKit.Blazor.Endpoints";
 
-    internal static string ResolveCallbackPath(AuthKitBlazorOptions options, AuthKitOptions authKit)
-    {
-        if (!string.IsNullOrEmpty(options.CallbackPath))
-        {
-            return options.CallbackPath;
-        }
-
-        if (Uri.TryCreate(authKit.RedirectUri, UriKind.Absolute, out var redirect) && redirect.AbsolutePath.Length > 1)
-        {
-            return redirect.AbsolutePath;
-        }
-
-        return "/auth/callback";
-    }
+    /// <summary>The <c>AuthKit</c> scheme's options (paths, events).</summary>
+    internal static AuthKitAuthenticationOptions SchemeOptions(IServiceProvider services) =>
+        services.GetRequiredService<IOptionsMonitor<AuthKitAuthenticationOptions>>().Get(AuthKitDefaults.AuthenticationScheme);
 
     // ---------------------------------------------------------------- sign-out
 
     public static async Task<IResult> SignOutAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptions<AuthKitBlazorOptions>>().Value;
+        var options = SchemeOptions(services);
         var cookies = services.GetRequiredService<HttpSessionCookies>();
         var auth = (await context.AuthenticateAsync(AuthKitDefaults.AuthenticationScheme).ConfigureAwait(false)).Principal.GetAuthResult();
         if (await ValidateAntiforgeryAsync(context).ConfigureAwait(false) is { } rejected)

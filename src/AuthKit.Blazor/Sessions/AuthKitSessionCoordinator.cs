@@ -9,7 +9,6 @@ internal sealed class AuthKitSessionCoordinator(
     SessionResolver resolver,
     SessionRelay relay,
     IServiceProvider services,
-    IOptions<AuthKitBlazorOptions> options,
     ILogger<AuthKitSessionCoordinator> logger) : IAuthKitSessionCoordinator
 {
     public async Task<RevalidationResult> RevalidateAsync(AuthResult current, bool force, CancellationToken cancellationToken = default)
@@ -40,7 +39,7 @@ internal sealed class AuthKitSessionCoordinator(
 
     private async Task<RevalidationResult> ToResultAsync(AuthResult current, SessionResolution resolution)
     {
-        var events = AuthKitEventsRunner.Resolve(services, options.Value);
+        var events = AuthKitEventsRunner.Resolve(services);
         switch (resolution.Status)
         {
             case SessionResolutionStatus.Authenticated:

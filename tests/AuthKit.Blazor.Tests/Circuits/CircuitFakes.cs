@@ -199,7 +199,8 @@ internal sealed class ProviderHarness : IDisposable
     /// The app's claims transformation in the circuit's services; null registers ASP.NET Core's default no-op (what
     /// <c>AddAuthentication()</c> registers), so every test runs the way an app without a transformation does.
     /// </param>
-    public ProviderHarness(AuthKitBlazorOptions? options = null, IClaimsTransformation? claimsTransformation = null)
+    /// <param name="schemeOptions">The <c>AuthKit</c> scheme's options (paths; defaults when null).</param>
+    public ProviderHarness(AuthKitBlazorOptions? options = null, IClaimsTransformation? claimsTransformation = null, AuthKitAuthenticationOptions? schemeOptions = null)
     {
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new AuthKitBlazorOptions());
         var services = CircuitServices = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
@@ -207,7 +208,7 @@ internal sealed class ProviderHarness : IDisposable
             .AddSingleton<NavigationManager>(Navigation)
             .AddSingleton(claimsTransformation ?? new NoopClaimsTransformation())
             .BuildServiceProvider();
-        CookieSync = new SessionCookieSync(services, Options, Time, NullLogger<SessionCookieSync>.Instance);
+        CookieSync = new SessionCookieSync(services, new TestSupport.TestOptionsMonitor<AuthKitAuthenticationOptions>(schemeOptions ?? new()), Time, NullLogger<SessionCookieSync>.Instance);
         Provider = new AuthKitAuthenticationStateProvider(state => new CircuitSessionRevalidator(
             state, Coordinator, CookieSync, services, Accessor, Time, Options, new FakeLogger<CircuitSessionRevalidator>(Logs)));
         Provider.AuthenticationStateChanged += task => Changes.Add(task);

@@ -1,4 +1,5 @@
 using AuthKit.Blazor.Tests.Circuits;
+using AuthKit.Blazor.Tests.TestSupport;
 using AuthKit.Session;
 using Bunit;
 using Bunit.TestDoubles;
@@ -17,12 +18,13 @@ public abstract class AuthKitComponentTestContext : BunitContext
 
     protected AuthKitComponentTestContext()
     {
-        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(BlazorOptions));
+        Services.AddSingleton<IOptionsMonitor<AuthKitAuthenticationOptions>>(new TestOptionsMonitor<AuthKitAuthenticationOptions>(SchemeOptions));
         Services.AddSingleton<AntiforgeryStateProvider, FakeAntiforgeryStateProvider>();
         Services.AddSingleton<IWorkOSUserManagement>(WorkOS);
     }
 
-    internal AuthKitBlazorOptions BlazorOptions { get; } = new();
+    /// <summary>The <c>AuthKit</c> scheme's options the components read (paths); set before rendering.</summary>
+    internal AuthKitAuthenticationOptions SchemeOptions { get; } = new();
 
     internal FakeWorkOS WorkOS { get; } = new();
 

@@ -37,7 +37,6 @@ public sealed partial class OrganizationSwitcherPrerenderingTests : IAsyncLifeti
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<AuthenticationStateProvider, SignedInAlice>();
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new AuthKitBlazorOptions()));
         builder.Services.AddSingleton<IWorkOSUserManagement>(_workOS);
 
         _app = builder.Build();

@@ -59,7 +59,7 @@ public sealed class OrganizationSwitcherTests : AuthKitComponentTestContext
     [Fact]
     public void Uses_the_configured_switch_path_and_an_explicit_return_path()
     {
-        BlazorOptions.SwitchOrganizationPath = "/orgs/switch";
+        SchemeOptions.SwitchOrganizationPath = "/orgs/switch";
 
         var cut = Render<OrganizationSwitcher>(p => p.AddCascadingValue(StateOf(Alice("org_globex"))).Add(s => s.ReturnPathname, "/account"));
 

@@ -23,7 +23,7 @@ public sealed class RedirectToSignInTests : AuthKitComponentTestContext
     [Fact]
     public void Uses_the_configured_sign_in_path_and_an_explicit_return_path()
     {
-        BlazorOptions.SignInPath = "/login";
+        SchemeOptions.SignInPath = "/login";
 
         Render<RedirectToSignIn>(p => p.AddCascadingValue(Anonymous).Add(r => r.ReturnPathname, "/dashboard"));
 

@@ -47,7 +47,7 @@ public sealed class SignInButtonTests : AuthKitComponentTestContext
     [Fact]
     public void Uses_the_configured_sign_in_path()
     {
-        BlazorOptions.SignInPath = "/login";
+        SchemeOptions.SignInPath = "/login";
 
         var cut = Render<SignInButton>();
 
@@ -115,7 +115,7 @@ public sealed class SignUpButtonTests : AuthKitComponentTestContext
     [Fact]
     public void Uses_the_configured_sign_up_path()
     {
-        BlazorOptions.SignUpPath = "/register";
+        SchemeOptions.SignUpPath = "/register";
 
         var cut = Render<SignUpButton>(p => p.AddCascadingValue(StateOf(Alice())));
 

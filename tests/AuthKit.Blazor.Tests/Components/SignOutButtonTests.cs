@@ -35,7 +35,7 @@ public sealed class SignOutButtonTests : AuthKitComponentTestContext
     [Fact]
     public void Uses_the_configured_sign_out_path()
     {
-        BlazorOptions.SignOutPath = "/logout";
+        SchemeOptions.SignOutPath = "/logout";
 
         var cut = Render<SignOutButton>(p => p.AddCascadingValue(StateOf(CharlieImpersonated())));
 

@@ -66,8 +66,9 @@ public sealed class AddAuthKitTests
         builder.Services.AddAuthKit().Configure(o => o.RevalidationInterval = TimeSpan.FromSeconds(5));
         await using var app = builder.Build();
 
+        var scheme = app.Services.GetRequiredService<IOptionsMonitor<AuthKitAuthenticationOptions>>().Get(AuthKitDefaults.AuthenticationScheme);
         var options = app.Services.GetRequiredService<IOptions<AuthKitBlazorOptions>>().Value;
-        Assert.Equal("/login", options.SignInPath);
+        Assert.Equal("/login", scheme.SignInPath);
         Assert.Equal(TimeSpan.FromMinutes(2), options.RefreshBuffer);
         Assert.Equal(TimeSpan.FromSeconds(5), options.RevalidationInterval);
     }

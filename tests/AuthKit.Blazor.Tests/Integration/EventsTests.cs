@@ -115,7 +115,7 @@ public sealed class EventsTests
     [Fact]
     public async Task ErrorPath_receives_failed_callbacks_with_the_error_code()
     {
-        await using var host = await AuthKitTestHost.StartAsync(b => b.Configure(o => o.ErrorPath = "/signin-error"));
+        await using var host = await AuthKitTestHost.StartAsync(b => b.ConfigureScheme(o => o.ErrorPath = "/signin-error"));
 
         var response = await host.NewBrowser().GetAsync("/auth/callback?code=abc&state=forged");
 
@@ -133,6 +133,49 @@ public sealed class EventsTests
         await browser.PostFormWithAntiforgeryAsync("/auth/sign-out", new Dictionary<string, string>());
 
         Assert.Equal(1, RecordingEvents.SignedOutCount);
+    }
+
+    [Fact]
+    public async Task An_EventsType_set_on_the_scheme_options_is_resolved_from_DI_and_its_overrides_are_called()
+    {
+        var journal = new EventJournal();
+        await using var host = await AuthKitTestHost.StartAsync(b =>
+        {
+            b.Services.AddSingleton(journal);
+            b.Services.AddScoped<JournalEvents>();
+            b.ConfigureScheme(o => o.EventsType = typeof(JournalEvents));
+        });
+        var browser = host.NewBrowser();
+
+        var callback = await host.SignInAsync(browser, returnPathname: "/protected");
+        host.Advance(TimeSpan.FromMinutes(6));
+        var refreshed = await browser.GetAsync("/protected");
+
+        Assert.Equal("/from-events", callback.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        Assert.Equal(["signed-in:alice@example.com", "refreshed"], journal.Entries);
+    }
+
+    private sealed class EventJournal
+    {
+        public ConcurrentQueue<string> Entries { get; } = new();
+    }
+
+    /// <summary>Constructed by DI (its dependency proves it): sign-in comes from the callback endpoint, refresh from the handler.</summary>
+    private sealed class JournalEvents(EventJournal journal) : AuthKitEvents
+    {
+        public override Task SignedInAsync(AuthKitSignedInContext context)
+        {
+            journal.Entries.Enqueue("signed-in:" + context.Response.User.Email);
+            context.ReturnPath = "/from-events";
+            return Task.CompletedTask;
+        }
+
+        public override Task SessionRefreshedAsync(AuthKitSessionRefreshedContext context)
+        {
+            journal.Entries.Enqueue("refreshed");
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class RecordingEvents : AuthKitEvents

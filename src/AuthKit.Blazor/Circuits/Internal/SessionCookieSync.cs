@@ -18,7 +18,7 @@ namespace AuthKit.Blazor;
 /// </remarks>
 internal sealed partial class SessionCookieSync(
     IServiceProvider services,
-    IOptions<AuthKitBlazorOptions> options,
+    IOptionsMonitor<AuthKitAuthenticationOptions> options,
     TimeProvider timeProvider,
     ILogger<SessionCookieSync> logger)
 {
@@ -47,7 +47,7 @@ internal sealed partial class SessionCookieSync(
                 return false;
             }
 
-            var url = AuthKitLinks.Endpoint(navigation, options.Value.SessionPath);
+            var url = AuthKitLinks.Endpoint(navigation, options.Get(AuthKitDefaults.AuthenticationScheme).SessionPath);
             _module ??= await jsRuntime.InvokeAsync<IJSObjectReference>("import", linked.Token, ModulePath).ConfigureAwait(false);
             var status = await _module.InvokeAsync<int>(StoreSessionFunction, linked.Token, url, AuthKitDefaults.SessionRequestHeader).ConfigureAwait(false);
             if (status is >= 200 and < 300)

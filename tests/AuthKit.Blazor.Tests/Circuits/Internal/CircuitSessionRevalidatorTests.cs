@@ -35,7 +35,7 @@ public sealed partial class CircuitSessionRevalidatorTests
     [Fact]
     public async Task A_refresh_asks_the_browser_to_post_to_the_session_endpoint()
     {
-        using var harness = new ProviderHarness(new AuthKitBlazorOptions { SessionPath = "/custom/session" });
+        using var harness = new ProviderHarness(schemeOptions: new AuthKitAuthenticationOptions { SessionPath = "/custom/session" });
         harness.SignIn();
         harness.Coordinator.Enqueue(_ => RevalidationResult.Refreshed(TestAuth.Create(harness.Time.GetUtcNow(), FiveMinutes, tokenSuffix: "next"), "sealed"));
 

@@ -2,12 +2,27 @@ using Microsoft.Extensions.Options;
 
 namespace AuthKit.Blazor;
 
-/// <summary>Checks <see cref="AuthKitBlazorOptions"/> at start-up and reports every problem in one message.</summary>
-internal sealed class AuthKitBlazorOptionsValidator : IValidateOptions<AuthKitBlazorOptions>
+/// <summary>
+/// Checks the <c>AuthKit</c> scheme's <see cref="AuthKitAuthenticationOptions"/> (after post-configuration) together with
+/// the integration's <see cref="AuthKitBlazorOptions"/> at start-up, and reports every problem of both in one message.
+/// </summary>
+internal sealed class AuthKitAuthenticationOptionsValidator(IOptions<AuthKitBlazorOptions> blazorOptions) : IValidateOptions<AuthKitAuthenticationOptions>
 {
-    public ValidateOptionsResult Validate(string? name, AuthKitBlazorOptions options)
+    public ValidateOptionsResult Validate(string? name, AuthKitAuthenticationOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
+        ValidateScheme(options, errors);
+        if (string.Equals(name, AuthKitDefaults.AuthenticationScheme, StringComparison.Ordinal))
+        {
+            ValidateIntegration(blazorOptions.Value, errors);
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(string.Join(" ", errors));
+    }
+
+    private static void ValidateScheme(AuthKitAuthenticationOptions options, List<string> errors)
+    {
         void Path(string setting, string? value, bool optional = false)
         {
             if (optional && value is null)
@@ -29,6 +44,14 @@ internal sealed class AuthKitBlazorOptionsValidator : IValidateOptions<AuthKitBl
         Path(nameof(options.CallbackPath), options.CallbackPath, optional: true);
         Path(nameof(options.ErrorPath), options.ErrorPath, optional: true);
         Path(nameof(options.SignedOutReturnPath), options.SignedOutReturnPath);
+        if (options.EventsType is { } type && !typeof(AuthKitEvents).IsAssignableFrom(type))
+        {
+            errors.Add($"AuthKit EventsType must derive from AuthKitEvents (got {type.FullName}).");
+        }
+    }
+
+    private static void ValidateIntegration(AuthKitBlazorOptions options, List<string> errors)
+    {
         if (options.RefreshBuffer < TimeSpan.Zero)
         {
             errors.Add("AuthKit:RefreshBuffer must not be negative (default 00:01:00).");
@@ -48,12 +71,5 @@ internal sealed class AuthKitBlazorOptionsValidator : IValidateOptions<AuthKitBl
         {
             errors.Add("AuthKit:MemoryRelaySizeLimit must be positive (default 10000).");
         }
-
-        if (options.EventsType is { } type && !typeof(AuthKitEvents).IsAssignableFrom(type))
-        {
-            errors.Add($"AuthKit EventsType must derive from AuthKitEvents (got {type.FullName}).");
-        }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(string.Join(" ", errors));
     }
 }
