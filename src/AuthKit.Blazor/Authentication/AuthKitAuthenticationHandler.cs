@@ -3,6 +3,7 @@ using AuthKit.Session;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -137,12 +138,8 @@ internal sealed partial class AuthKitAuthenticationHandler(
     public async Task SignOutAsync(AuthenticationProperties? properties)
     {
         var auth = (await Context.AuthenticateAsync(Scheme.Name).ConfigureAwait(false)).Principal.GetAuthResult();
-        if (auth.IsAuthenticated && !string.IsNullOrEmpty(auth.SessionId))
-        {
-            await resolver.EndSessionAsync(auth.SessionId, Context.RequestAborted).ConfigureAwait(false);
-        }
-
-        cookies.ClearSession(Response);
+        var signOut = Context.RequestServices.GetRequiredService<SessionSignOut>();
+        await signOut.EndAsync(Response, signOut.Identify(Request, auth)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -172,29 +169,10 @@ internal sealed partial class AuthKitAuthenticationHandler(
         return accept.Contains("application/json", StringComparison.OrdinalIgnoreCase);
     }
 
-    private async Task RaiseEventsAsync(SessionResolution resolution)
-    {
-        if (!resolution.IsOwner || resolution.Previous is null)
-        {
-            return;
-        }
-
-        var events = Events;
-        if (resolution.Status == SessionResolutionStatus.Updated && resolution.CalledWorkOS)
-        {
-            await AuthKitEventsRunner.RaiseSafelyAsync(
-                () => events.SessionRefreshedAsync(new AuthKitSessionRefreshedContext(Context.RequestServices, Context, resolution.Previous, resolution.Auth)),
-                Logger, nameof(AuthKitEvents.OnSessionRefreshed)).ConfigureAwait(false);
-        }
-        else if (resolution.Error is { } error && resolution.Status is SessionResolutionStatus.Rejected or SessionResolutionStatus.Unavailable)
-        {
-            var previous = resolution.Previous;
-            await AuthKitEventsRunner.RaiseSafelyAsync(
-                () => events.SessionRefreshFailedAsync(new AuthKitSessionRefreshFailedContext(
-                    Context.RequestServices, Context, error, resolution.Status == SessionResolutionStatus.Rejected, previous.User?.Id, previous.SessionId)),
-                Logger, nameof(AuthKitEvents.OnSessionRefreshFailed)).ConfigureAwait(false);
-        }
-    }
+    private Task RaiseEventsAsync(SessionResolution resolution) =>
+        resolution.Previous is { } previous
+            ? AuthKitEventsRunner.RaiseRefreshEventsAsync(Events, Context.RequestServices, Context, previous, resolution, Logger)
+            : Task.CompletedTask;
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "AuthKit: request is anonymous ({Status}).")]
     private static partial void LogAnonymous(ILogger logger, SessionResolutionStatus status);

@@ -62,6 +62,7 @@ public static class AuthKitServiceCollectionExtensions
         // Cookies, coordinator.
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<HttpSessionCookies>();
+        services.TryAddSingleton<SessionSignOut>();
         services.TryAddScoped<IAuthKitSessionCoordinator, AuthKitSessionCoordinator>();
 
         // Access tokens.

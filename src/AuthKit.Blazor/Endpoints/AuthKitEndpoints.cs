@@ -42,22 +42,9 @@ internal static partial class AuthKitEndpoints
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var returnPath = ReturnPath.Sanitize(form["returnTo"].ToString() is { Length: > 0 } r ? r : null, options.SignedOutReturnPath);
 
-        // The user from the scheme, or (e.g. WorkOS down while the token expired) the session id in the cookie itself.
-        var sessionId = auth.SessionId;
-        var userId = auth.User?.Id;
-        if (string.IsNullOrEmpty(sessionId))
-        {
-            var resolver = services.GetRequiredService<SessionResolver>();
-            foreach (var cookie in cookies.ReadSessions(context.Request))
-            {
-                if (cookie is not null && resolver.TryUnsealCookie(cookie) is { } session)
-                {
-                    sessionId = SessionResolver.TryReadClaims(session.AccessToken)?.SessionId;
-                    userId = session.User.Id;
-                    break;
-                }
-            }
-        }
+        var signOut = services.GetRequiredService<SessionSignOut>();
+        var ending = signOut.Identify(context.Request, auth);
+        var (sessionId, userId) = (ending.SessionId, ending.UserId);
 
         // Everything that could fail is computed before the session is ended and the cookie cleared.
         string redirect = SafeLocation(returnPath);
@@ -70,14 +57,9 @@ internal static partial class AuthKitEndpoints
                 : $"{context.Request.Scheme}://{context.Request.Host.ToUriComponent()}";
             var absoluteReturn = origin + context.Request.PathBase.ToUriComponent() + returnPath;
             redirect = services.GetRequiredService<IWorkOSUserManagement>().GetLogoutUrl(sessionId, absoluteReturn).AbsoluteUri;
-            cookies.ClearSession(context.Response);
-            await services.GetRequiredService<SessionResolver>().EndSessionAsync(sessionId, CancellationToken.None).ConfigureAwait(false);
-        }
-        else
-        {
-            cookies.ClearSession(context.Response);
         }
 
+        await signOut.EndAsync(context.Response, ending).ConfigureAwait(false);
         var events = AuthKitEventsRunner.Resolve(services, options);
         var signedOut = new AuthKitSignedOutContext(context, userId, sessionId, redirect);
         await events.SignedOutAsync(signedOut).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using AuthKit.Session;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,6 +17,36 @@ internal static partial class AuthKitEventsRunner
         options.EventsType is { } type
             ? (AuthKitEvents)services.GetRequiredService(type)
             : options.Events ?? new AuthKitEvents();
+
+    /// <summary>
+    /// The refresh events of one resolution, raised here for HTTP requests (the scheme handler) and circuits (the
+    /// coordinator) alike, and only by the caller that ran the refresh: <c>OnSessionRefreshed</c> after a WorkOS refresh,
+    /// <c>OnSessionRefreshFailed</c> after a rejected (final) or failed (transient) one.
+    /// </summary>
+    public static Task RaiseRefreshEventsAsync(AuthKitEvents events, IServiceProvider services, HttpContext? http, AuthResult previous, SessionResolution resolution, ILogger logger)
+    {
+        if (!resolution.IsOwner)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (resolution.Status == SessionResolutionStatus.Updated && resolution.CalledWorkOS)
+        {
+            return RaiseSafelyAsync(
+                () => events.SessionRefreshedAsync(new AuthKitSessionRefreshedContext(services, http, previous, resolution.Auth)),
+                logger, nameof(AuthKitEvents.OnSessionRefreshed));
+        }
+
+        if (resolution.Error is { } error && resolution.Status is SessionResolutionStatus.Rejected or SessionResolutionStatus.Unavailable)
+        {
+            return RaiseSafelyAsync(
+                () => events.SessionRefreshFailedAsync(new AuthKitSessionRefreshFailedContext(
+                    services, http, error, resolution.Status == SessionResolutionStatus.Rejected, previous.User?.Id, previous.SessionId)),
+                logger, nameof(AuthKitEvents.OnSessionRefreshFailed));
+        }
+
+        return Task.CompletedTask;
+    }
 
     public static async Task RaiseSafelyAsync(Func<Task> raise, ILogger logger, string eventName)
     {

@@ -39,43 +39,22 @@ internal sealed class AuthKitSessionCoordinator(
 
     private async Task<RevalidationResult> ToResultAsync(AuthResult current, SessionResolution resolution)
     {
-        var events = AuthKitEventsRunner.Resolve(services);
+        await AuthKitEventsRunner.RaiseRefreshEventsAsync(AuthKitEventsRunner.Resolve(services), services, null, current, resolution, logger).ConfigureAwait(false);
         switch (resolution.Status)
         {
             case SessionResolutionStatus.Authenticated:
                 return RevalidationResult.Unchanged(current);
             case SessionResolutionStatus.Updated:
-                if (resolution.IsOwner && resolution.CalledWorkOS)
-                {
-                    await AuthKitEventsRunner.RaiseSafelyAsync(
-                        () => events.SessionRefreshedAsync(new AuthKitSessionRefreshedContext(services, null, current, resolution.Auth)),
-                        logger, nameof(AuthKitEvents.OnSessionRefreshed)).ConfigureAwait(false);
-                }
-
                 return RevalidationResult.Refreshed(resolution.Auth, resolution.SealedSession!);
             case SessionResolutionStatus.Ended:
                 return RevalidationResult.SignedOut(SignOutReason.EndedElsewhere);
             case SessionResolutionStatus.Rejected:
-                await RaiseFailedAsync(events, current, resolution, isFinal: true).ConfigureAwait(false);
                 var revoked = resolution.Error?.InnerException is WorkOSAuthenticationRequiredException;
                 return RevalidationResult.SignedOut(revoked ? SignOutReason.Revoked : SignOutReason.RefreshRejected, resolution.Error);
             case SessionResolutionStatus.Unavailable:
-                await RaiseFailedAsync(events, current, resolution, isFinal: false).ConfigureAwait(false);
                 return RevalidationResult.Transient(current, resolution.RetryAfter ?? TimeSpan.FromSeconds(10), resolution.AccessTokenStillValid, resolution.Error);
             default:
                 return RevalidationResult.SignedOut(SignOutReason.Invalid, resolution.Error);
         }
-    }
-
-    private Task RaiseFailedAsync(AuthKitEvents events, AuthResult current, SessionResolution resolution, bool isFinal)
-    {
-        if (!resolution.IsOwner || resolution.Error is null)
-        {
-            return Task.CompletedTask;
-        }
-
-        return AuthKitEventsRunner.RaiseSafelyAsync(
-            () => events.SessionRefreshFailedAsync(new AuthKitSessionRefreshFailedContext(services, null, resolution.Error, isFinal, current.User?.Id, current.SessionId)),
-            logger, nameof(AuthKitEvents.OnSessionRefreshFailed));
     }
 }
