@@ -360,17 +360,7 @@ internal sealed partial class RefreshFlight
         ? password
         : throw new InvalidOperationException("AuthKit is not configured: set AuthKit:CookiePassword (environment variable WORKOS_COOKIE_PASSWORD).");
 
-    private Session? TryUnseal(string sealedSession)
-    {
-        try
-        {
-            return _encryption.UnsealSession(sealedSession, Password);
-        }
-        catch (Exception ex) when (ex is AuthKitException or FormatException or ArgumentException or System.Text.Json.JsonException or System.Security.Cryptography.CryptographicException)
-        {
-            return null;
-        }
-    }
+    private Session? TryUnseal(string sealedSession) => _encryption.TryUnsealSession(sealedSession, Password);
 
     private static string? SessionIdOf(Session session) => SessionResolver.TryReadClaims(session.AccessToken)?.SessionId;
 

@@ -241,17 +241,7 @@ internal sealed partial class SessionResolver(
         return null;
     }
 
-    private Session? TryUnseal(string sealedSession)
-    {
-        try
-        {
-            return encryption.UnsealSession(sealedSession, Password);
-        }
-        catch (Exception ex) when (ex is AuthKitException or FormatException or ArgumentException or System.Text.Json.JsonException or System.Security.Cryptography.CryptographicException)
-        {
-            return null;
-        }
-    }
+    private Session? TryUnseal(string sealedSession) => encryption.TryUnsealSession(sealedSession, Password);
 
     /// <summary>Unseals a cookie value without resolving it (sign-out reads the session id of a cookie the scheme could not use).</summary>
     internal Session? TryUnsealCookie(string cookie) => cookie.Length is > 0 and <= MaxCookieLength ? TryUnseal(cookie) : null;
