@@ -290,6 +290,17 @@ public sealed partial class AuthKitCore
         _cache.RemoveSession(sessionId);
     }
 
+    /// <summary>
+    /// Sign-out in the engine, the one implementation every host uses: records the session as ended in the relay's
+    /// store (every server and circuit then refuses it) and forgets its cookies in the verified-session cache.
+    /// </summary>
+    internal async ValueTask EndSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        await _flight.Relay.MarkEndedAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        _cache.RemoveSession(sessionId);
+    }
+
     private static bool Utf8FixedTimeEquals(string a, string b)
     {
         var left = Encoding.UTF8.GetBytes(a);

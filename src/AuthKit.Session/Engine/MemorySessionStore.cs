@@ -11,7 +11,9 @@ namespace AuthKit.Session;
 /// </summary>
 internal sealed class MemorySessionStore : ISessionStore
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    // Rotations and ended sessions in two maps keyed by the store key itself (no per-look-up key building).
+    private readonly ConcurrentDictionary<string, Entry> _rotations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _ended = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SessionRefreshLease> _leases = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly int _limit;
@@ -27,7 +29,7 @@ internal sealed class MemorySessionStore : ISessionStore
 
     public bool IsShared => false;
 
-    internal int Count => _entries.Count;
+    internal int Count => _rotations.Count + _ended.Count;
 
     public ValueTask<SessionRefreshLease?> TryAcquireRefreshLeaseAsync(string key, TimeSpan duration, CancellationToken cancellationToken = default)
     {
@@ -83,23 +85,23 @@ internal sealed class MemorySessionStore : ISessionStore
 
     public ValueTask SetRotationAsync(string key, SessionRotation rotation, TimeSpan lifetime, CancellationToken cancellationToken = default)
     {
-        Set("r:" + key, rotation, lifetime);
+        Set(_rotations, key, rotation, lifetime);
         Notify(new SessionStoreNotification(SessionStoreNotificationKind.Rotated, key));
         return ValueTask.CompletedTask;
     }
 
     public ValueTask<SessionRotation?> GetRotationAsync(string key, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Get("r:" + key) as SessionRotation);
+        ValueTask.FromResult(Get(_rotations, key) as SessionRotation);
 
     public ValueTask MarkEndedAsync(string key, TimeSpan lifetime, CancellationToken cancellationToken = default)
     {
-        Set("e:" + key, true, lifetime);
+        Set(_ended, key, true, lifetime);
         Notify(new SessionStoreNotification(SessionStoreNotificationKind.Ended, key));
         return ValueTask.CompletedTask;
     }
 
     public ValueTask<bool> IsEndedAsync(string key, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Get("e:" + key) is not null);
+        ValueTask.FromResult(Get(_ended, key) is not null);
 
     public IDisposable Subscribe(Action<SessionStoreNotification> handler)
     {
@@ -135,25 +137,25 @@ internal sealed class MemorySessionStore : ISessionStore
         }
     }
 
-    private void Set(string key, object value, TimeSpan lifetime)
+    private void Set(ConcurrentDictionary<string, Entry> map, string key, object value, TimeSpan lifetime)
     {
-        _entries[key] = new Entry(value, _time.GetUtcNow() + lifetime);
-        if (_entries.Count > _limit)
+        map[key] = new Entry(value, _time.GetUtcNow() + lifetime);
+        if (Count > _limit)
         {
             Trim();
         }
     }
 
-    private object? Get(string key)
+    private object? Get(ConcurrentDictionary<string, Entry> map, string key)
     {
-        if (!_entries.TryGetValue(key, out var entry))
+        if (map.IsEmpty || !map.TryGetValue(key, out var entry))
         {
             return null;
         }
 
         if (entry.ExpiresAt <= _time.GetUtcNow())
         {
-            _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+            map.TryRemove(new KeyValuePair<string, Entry>(key, entry));
             return null;
         }
 
@@ -164,30 +166,35 @@ internal sealed class MemorySessionStore : ISessionStore
     {
         lock (_trimLock)
         {
-            if (_entries.Count <= _limit)
+            if (Count <= _limit)
             {
                 return;
             }
 
             var now = _time.GetUtcNow();
-            foreach (var pair in _entries)
+            foreach (var map in new[] { _rotations, _ended })
             {
-                if (pair.Value.ExpiresAt <= now)
+                foreach (var pair in map)
                 {
-                    _entries.TryRemove(pair);
+                    if (pair.Value.ExpiresAt <= now)
+                    {
+                        map.TryRemove(pair);
+                    }
                 }
             }
 
             // Still over: evict the entries closest to expiry (the oldest) down to 90 % of the limit.
-            var excess = _entries.Count - (_limit * 9 / 10);
+            var excess = Count - (_limit * 9 / 10);
             if (excess <= 0)
             {
                 return;
             }
 
-            foreach (var pair in _entries.OrderBy(p => p.Value.ExpiresAt).Take(excess).ToList())
+            var oldest = _rotations.Select(p => (Map: _rotations, Pair: p)).Concat(_ended.Select(p => (Map: _ended, Pair: p)))
+                .OrderBy(e => e.Pair.Value.ExpiresAt).Take(excess).ToList();
+            foreach (var (map, pair) in oldest)
             {
-                _entries.TryRemove(pair);
+                map.TryRemove(pair);
             }
         }
     }

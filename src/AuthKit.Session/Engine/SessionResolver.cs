@@ -92,11 +92,8 @@ internal sealed partial class SessionResolver(
     /// Records a session as ended (signed out) in the relay's registry and forgets its cookies in the shared verified
     /// cache, so neither this scheme nor the core's own validation serves it again.
     /// </summary>
-    public async ValueTask EndSessionAsync(string sessionId, CancellationToken cancellationToken = default)
-    {
-        await relay.MarkEndedAsync(sessionId, cancellationToken).ConfigureAwait(false);
-        _cache.RemoveSession(sessionId);
-    }
+    public ValueTask EndSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        core.EndSessionAsync(sessionId, cancellationToken);
 
     /// <summary>
     /// Resolves an unsealed session: a newer session recorded in the relay replaces it (without spending anything);

@@ -153,7 +153,7 @@ public sealed partial class AuthService<TRequest, TResponse>
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         var logoutUrl = WorkOS.GetLogoutUrl(sessionId, returnTo);
-        _core.InvalidateSession(sessionId);
+        await _core.EndSessionAsync(sessionId, cancellationToken).ConfigureAwait(false); // the engine's one sign-out
         var clear = await Storage.ClearSessionAsync(response, cancellationToken).ConfigureAwait(false);
         Log.SignedOut(_logger, sessionId);
         return new SignOutResult<TResponse>(logoutUrl, clear);

@@ -322,3 +322,42 @@ public sealed class SessionResolverTests : IDisposable
         Assert.Equal(SessionResolutionStatus.Ended, (await _h.Resolver.ResolveCookieAsync(cookie)).Status);
     }
 }
+
+/// <summary>The npm package's API runs on the same engine: its refreshes and sign-outs are the resolver's too.</summary>
+public sealed class AuthServiceOnTheEngineTests : IDisposable
+{
+    private readonly EngineHarness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    private AuthService<Fakes.TestRequest, Fakes.TestResponse> Service() => new(
+        Microsoft.Extensions.Options.Options.Create(_h.Core.Options), new Fakes.TestCookieStorage(_h.Core.Options, writeToResponse: false), _h.EngineCore, _h.Core.Encryption);
+
+    [Fact]
+    public async Task Signing_out_through_AuthService_ends_the_session_for_the_resolver_too()
+    {
+        var session = _h.NewSession();
+        var cookie = _h.Seal(session);
+        Assert.Equal(SessionResolutionStatus.Authenticated, (await _h.Resolver.ResolveCookieAsync(cookie)).Status);
+
+        await Service().SignOutAsync(EngineHarness.SessionIdOf(session));
+
+        Assert.Equal(SessionResolutionStatus.Ended, (await _h.Resolver.ResolveCookieAsync(cookie)).Status);
+    }
+
+    [Fact]
+    public async Task A_refresh_through_AuthService_is_recorded_so_the_resolver_picks_up_its_successor()
+    {
+        var session = _h.NewSession();
+        var cookie = _h.Seal(session);
+
+        var refreshed = await Service().RefreshSessionAsync(session);
+        var resolved = await _h.Resolver.ResolveCookieAsync(cookie); // a request still carrying the old cookie
+
+        Assert.Equal(SessionResolutionStatus.Updated, resolved.Status);
+        Assert.False(resolved.CalledWorkOS);
+        Assert.Equal(refreshed.Session.RefreshToken, (await _h.EngineCore.Flight.Relay.FindNewestAsync(session.RefreshToken)) is { } hit
+            ? _h.EngineCore.DecryptSession(hit.SealedSession).RefreshToken : null);
+        Assert.Equal(1, _h.WorkOS.RefreshRequests);
+    }
+}
