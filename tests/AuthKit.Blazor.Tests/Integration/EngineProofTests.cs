@@ -160,7 +160,8 @@ public sealed class EngineProofTests : IAsyncLifetime
 
     /// <summary>
     /// Waits until <paramref name="joiners"/> callers have joined the refresh flight and the one refresh call is held at
-    /// the emulator. Fails at once if the callers finish instead (nothing was shared).
+    /// the emulator. Fails if the callers finish instead, or have not all joined within <see cref="WaitLimit"/> (each ran
+    /// its own refresh, or waited somewhere else).
     /// </summary>
     private async Task WhileHeldAsync(int joiners, Task all)
     {
