@@ -129,7 +129,7 @@ public sealed class WorkOSEmulator : IAsyncDisposable
         ApiEndpoints.Map(app, svc, keys, logger);
         AuthorizeEndpoints.Map(app, svc, logger);
         ControlEndpoints.Map(app, emulator, svc);
-        app.MapFallback(() => HttpBits.Json(Wire.NotFound("No such endpoint in the WorkOS emulator.")));
+        app.MapFallback(() => EmulatorResults.Json(WireErrors.NotFound("No such endpoint in the WorkOS emulator.")));
 
         try
         {

@@ -32,12 +32,12 @@ public sealed class AuthKitStack : IDisposable
     public SessionEncryption Encryption { get; }
 
     /// <summary>The shared verifier (keys stay cached once fetched).</summary>
-    public JwksAccessTokenVerifier Verifier { get; }
+    internal JwksAccessTokenVerifier Verifier { get; }
 
-    public WorkOSUserManagementClient WorkOS { get; }
+    internal WorkOSUserManagementClient WorkOS { get; }
 
     /// <summary>A new verifier with nothing cached (its first validation fetches the JWKS).</summary>
-    public JwksAccessTokenVerifier CreateVerifier() => new(_options, _coreOptions, new HandlerHttpClientFactory(Handler), TimeProvider.System);
+    internal JwksAccessTokenVerifier CreateVerifier() => new(_options, _coreOptions, new HandlerHttpClientFactory(Handler), TimeProvider.System);
 
     /// <summary>A service whose core (and so verified-session cache) is new; the verifier is the shared one.</summary>
     public AuthService<string, object> CreateService(AuthKitCoreOptions? coreOptions = null) =>

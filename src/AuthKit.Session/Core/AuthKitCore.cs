@@ -150,7 +150,7 @@ public sealed partial class AuthKitCore
     /// is set, refreshes it with the organization <see cref="RefreshOptions.OrganizationId"/>, else the token's <c>org_id</c>.
     /// </summary>
     /// <exception cref="TokenRefreshException">The refresh failed (<see cref="TokenRefreshException.IsFinal"/> tells a rejected refresh token from a transient error).</exception>
-    public async ValueTask<SessionValidationResult> ValidateAndRefreshAsync(Session session, RefreshOptions? options = null, CancellationToken cancellationToken = default)
+    internal async ValueTask<SessionValidationResult> ValidateAndRefreshAsync(Session session, RefreshOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         var validation = await _verifier.ValidateAsync(session.AccessToken, cancellationToken).ConfigureAwait(false);
@@ -180,7 +180,7 @@ public sealed partial class AuthKitCore
     /// and retries once. Cancelling <paramref name="cancellationToken"/> abandons the wait, not the shared refresh.
     /// </summary>
     /// <exception cref="TokenRefreshException">The refresh failed.</exception>
-    public async Task<SessionValidationResult> RefreshAsync(Session session, string? organizationId = null, CancellationToken cancellationToken = default)
+    internal async Task<SessionValidationResult> RefreshAsync(Session session, string? organizationId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         var outcome = await _flight.RunAsync(session, string.IsNullOrEmpty(organizationId) ? null : organizationId, cancellationToken).ConfigureAwait(false);
@@ -201,7 +201,7 @@ public sealed partial class AuthKitCore
     /// Cancelling <paramref name="cancellationToken"/> abandons the wait, not the shared validation.
     /// </summary>
     /// <exception cref="AuthKitException">The cookie cannot be unsealed, or the refresh failed (<see cref="TokenRefreshException"/>).</exception>
-    public ValueTask<SealedSessionValidation> ValidateSealedSessionAsync(string sealedSession, CancellationToken cancellationToken = default)
+    internal ValueTask<SealedSessionValidation> ValidateSealedSessionAsync(string sealedSession, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sealedSession);
 

@@ -1,7 +1,7 @@
 namespace AuthKit.Session;
 
 /// <summary>Options of <see cref="AuthKitCore.ValidateAndRefreshAsync"/>.</summary>
-public sealed record RefreshOptions
+internal sealed record RefreshOptions
 {
     /// <summary>Refresh even when the access token is still valid (organization switch, manual refresh). Default false.</summary>
     public bool Force { get; init; }
@@ -11,7 +11,7 @@ public sealed record RefreshOptions
 }
 
 /// <summary>The outcome of validating (and possibly refreshing) a session.</summary>
-public sealed class SessionValidationResult
+internal sealed class SessionValidationResult
 {
     /// <summary>Creates the result.</summary>
     public SessionValidationResult(Session session, AccessTokenClaims claims, bool refreshed)
@@ -37,7 +37,7 @@ public sealed class SessionValidationResult
 }
 
 /// <summary>The outcome of <see cref="AuthKitCore.ValidateSealedSessionAsync"/>: an authenticated user, and the new cookie value after a refresh.</summary>
-public sealed class SealedSessionValidation
+internal sealed class SealedSessionValidation
 {
     internal SealedSessionValidation(AuthResult auth, bool refreshed, string? sealedSession)
     {

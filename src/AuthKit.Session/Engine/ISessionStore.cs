@@ -42,29 +42,3 @@ public interface ISessionStore
     /// </summary>
     IDisposable Subscribe(Action<SessionStoreNotification> handler);
 }
-
-/// <summary>A refresh lease held by one caller until it is released or <see cref="ExpiresAt"/>.</summary>
-/// <param name="Key">The lease key (a hash of the refresh token and the organization).</param>
-/// <param name="Token">A random value identifying this holder (so only the holder can renew or release it).</param>
-/// <param name="ExpiresAt">When the lease lapses if it is not renewed.</param>
-public sealed record SessionRefreshLease(string Key, string Token, DateTimeOffset ExpiresAt);
-
-/// <summary>A rotated session: the sealed successor and the relay key of the successor's own refresh token (to follow chains).</summary>
-/// <param name="SealedSession">The successor session, sealed like the cookie.</param>
-/// <param name="SuccessorKey">The relay key of the successor's refresh token.</param>
-public sealed record SessionRotation(string SealedSession, string SuccessorKey);
-
-/// <summary>What a <see cref="SessionStoreNotification"/> reports.</summary>
-public enum SessionStoreNotificationKind
-{
-    /// <summary>A refresh token was rotated (its key is the relay key of the old token).</summary>
-    Rotated,
-
-    /// <summary>A session ended (its key is the ended-session key of the session id).</summary>
-    Ended,
-}
-
-/// <summary>A rotation or an ended session, pushed to <see cref="ISessionStore.Subscribe"/> handlers.</summary>
-/// <param name="Kind">Rotation or ended session.</param>
-/// <param name="Key">The store key it concerns.</param>
-public readonly record struct SessionStoreNotification(SessionStoreNotificationKind Kind, string Key);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AuthKit.Session;
 
 /// <summary>The <c>WORKOS_*</c> environment variables AuthKit reads (same names as the npm package).</summary>
-public static class AuthKitEnvironment
+internal static class AuthKitEnvironment
 {
     /// <summary><see cref="AuthKitOptions.ClientId"/>.</summary>
     public const string ClientId = "WORKOS_CLIENT_ID";

@@ -6,7 +6,7 @@ namespace AuthKit.Session;
 /// Applies the <c>WORKOS_*</c> environment variables after all other configuration, so they override programmatic and
 /// appsettings values (as in the npm package). Register it as <c>IPostConfigureOptions&lt;AuthKitOptions&gt;</c>.
 /// </summary>
-public sealed class AuthKitEnvironmentPostConfigure : IPostConfigureOptions<AuthKitOptions>
+internal sealed class AuthKitEnvironmentPostConfigure : IPostConfigureOptions<AuthKitOptions>
 {
     private readonly Func<string, string?> _getEnvironmentVariable;
 

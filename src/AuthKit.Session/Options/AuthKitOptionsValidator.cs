@@ -8,7 +8,7 @@ namespace AuthKit.Session;
 /// key (<c>AuthKit:&lt;Option&gt;</c>) and its environment variable, and saying how to fix it. Register with
 /// <c>ValidateOnStart</c> so a misconfigured app fails at start-up.
 /// </summary>
-public sealed class AuthKitOptionsValidator : IValidateOptions<AuthKitOptions>
+internal sealed class AuthKitOptionsValidator : IValidateOptions<AuthKitOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, AuthKitOptions options)

@@ -4,7 +4,7 @@ using System.Text;
 namespace AuthKit.Session;
 
 /// <summary>PKCE (RFC 7636) values: a 43-character base64url verifier, its S256 challenge, and a random nonce.</summary>
-public static class Pkce
+internal static class Pkce
 {
     /// <summary>The challenge method AuthKit uses: <c>S256</c>.</summary>
     public const string CodeChallengeMethod = "S256";
@@ -84,7 +84,7 @@ public static class Pkce
 /// <param name="CookieOptions">The verifier cookie's attributes.</param>
 /// <param name="SetCookieHeader">The serialized <c>Set-Cookie</c> value (size-checked).</param>
 /// <param name="CodeChallenge">The S256 code challenge for the authorization URL.</param>
-public sealed record PkceAuthorizationState(string SealedState, string CookieName, AuthKitCookieOptions CookieOptions, string SetCookieHeader, string CodeChallenge)
+internal sealed record PkceAuthorizationState(string SealedState, string CookieName, AuthKitCookieOptions CookieOptions, string SetCookieHeader, string CodeChallenge)
 {
     /// <summary>The challenge method: <c>S256</c>.</summary>
     public string CodeChallengeMethod => Pkce.CodeChallengeMethod;

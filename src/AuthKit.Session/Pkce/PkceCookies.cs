@@ -12,13 +12,13 @@ public static class PkceCookies
     public const string Prefix = "wos-auth-verifier";
 
     /// <summary>Verifier cookie Max-Age and sealed-state lifetime: 600 s.</summary>
-    public const int MaxAgeSeconds = 600;
+    internal const int MaxAgeSeconds = 600;
 
     /// <summary>Largest custom state accepted: 2048 UTF-8 bytes.</summary>
-    public const int MaxCustomStateBytes = 2048;
+    internal const int MaxCustomStateBytes = 2048;
 
     /// <summary>Largest serialized verifier <c>Set-Cookie</c> value accepted: 3800 UTF-8 bytes.</summary>
-    public const int MaxCookieBytes = 3800;
+    internal const int MaxCookieBytes = 3800;
 
     /// <summary>Default number of simultaneous verifier cookies tolerated before eviction: 5.</summary>
     public const int DefaultMaxPendingCookies = 5;
@@ -77,7 +77,7 @@ public static class PkceCookies
     /// </summary>
     /// <param name="options">The AuthKit options.</param>
     /// <param name="redirectUri">A per-request redirect URI; default <see cref="AuthKitOptions.RedirectUri"/>.</param>
-    public static AuthKitCookieOptions GetVerifierCookieOptions(AuthKitOptions options, string? redirectUri = null)
+    internal static AuthKitCookieOptions GetVerifierCookieOptions(AuthKitOptions options, string? redirectUri = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         string sameSite = string.Equals(options.CookieSameSite ?? "lax", "none", StringComparison.OrdinalIgnoreCase) ? "none" : "lax";
@@ -101,14 +101,14 @@ public static class PkceCookies
     /// accepted on an http callback (browsers replace cookies by name, domain and path).
     /// </summary>
     /// <param name="options">The AuthKit options.</param>
-    public static AuthKitCookieOptions GetVerifierDeletionOptions(AuthKitOptions options)
+    internal static AuthKitCookieOptions GetVerifierDeletionOptions(AuthKitOptions options)
     {
         var cookie = GetVerifierCookieOptions(options);
         return cookie.SameSite == "lax" ? cookie with { Secure = false } : cookie;
     }
 
     /// <summary>Throws <see cref="PkcePayloadTooLargeException"/> when the custom state exceeds 2048 UTF-8 bytes.</summary>
-    public static void EnsureCustomStateSize(string? customState)
+    internal static void EnsureCustomStateSize(string? customState)
     {
         if (customState is null) return;
         int bytes = Encoding.UTF8.GetByteCount(customState);
@@ -125,7 +125,7 @@ public static class PkceCookies
     /// Serializes the verifier <c>Set-Cookie</c> value and throws <see cref="PkcePayloadTooLargeException"/> when it exceeds
     /// 3800 UTF-8 bytes.
     /// </summary>
-    public static string SerializeVerifierCookie(string cookieName, string sealedState, AuthKitCookieOptions cookieOptions)
+    internal static string SerializeVerifierCookie(string cookieName, string sealedState, AuthKitCookieOptions cookieOptions)
     {
         string serialized = SetCookieSerializer.Serialize(cookieName, sealedState, cookieOptions);
         int bytes = Encoding.UTF8.GetByteCount(serialized);

@@ -7,7 +7,7 @@ namespace AuthKit.Session;
 /// Serializes <c>Set-Cookie</c> values exactly like the npm package's <c>serializeCookie</c>: <c>name=encodeURIComponent(value)</c>
 /// then <c>Path, Domain, Max-Age, HttpOnly, Secure, SameSite, Priority, Partitioned</c>, each only when set. No <c>Expires</c>.
 /// </summary>
-public static class SetCookieSerializer
+internal static class SetCookieSerializer
 {
     /// <summary>Builds one <c>Set-Cookie</c> header value.</summary>
     /// <param name="name">Cookie name, written verbatim.</param>

@@ -16,7 +16,7 @@ public static class AccessTokens
             : throw new AuthKitException("The access token is not a well-formed JWT.");
 
     /// <summary>Parses the claims of a JWT without verifying it; false when it is not a well-formed JWT.</summary>
-    public static bool TryParseUnverified(string? jwt, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AccessTokenClaims? claims)
+    internal static bool TryParseUnverified(string? jwt, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AccessTokenClaims? claims)
     {
         claims = null;
         if (string.IsNullOrEmpty(jwt) || jwt.Length > MaxTokenLength)

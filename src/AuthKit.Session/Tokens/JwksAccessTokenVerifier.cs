@@ -15,7 +15,7 @@ namespace AuthKit.Session;
 /// <see cref="AuthKitCoreOptions.JwksRefetchThrottle"/> (concurrent requests share it); when the endpoint is down,
 /// cached keys keep working.
 /// </summary>
-public sealed partial class JwksAccessTokenVerifier : IAccessTokenVerifier
+internal sealed partial class JwksAccessTokenVerifier : IAccessTokenVerifier
 {
     private const int MaxTokenLength = 16 * 1024;
     private const string Rs256 = SecurityAlgorithms.RsaSha256;

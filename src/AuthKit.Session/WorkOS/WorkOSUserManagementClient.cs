@@ -16,7 +16,7 @@ namespace AuthKit.Session;
 /// The API key is sent as a bearer token and as <c>client_secret</c>; errors become <see cref="WorkOSApiException"/> subtypes.
 /// <c>/authenticate</c> is never retried here: refresh tokens are single use, so a blind retry can burn a session.
 /// </summary>
-public sealed partial class WorkOSUserManagementClient : IWorkOSUserManagement
+internal sealed partial class WorkOSUserManagementClient : IWorkOSUserManagement
 {
     private const string RequestIdHeader = "X-Request-ID";
     private const int MaxServerMessageLength = 200;

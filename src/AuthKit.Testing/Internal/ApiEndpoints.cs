@@ -14,58 +14,58 @@ internal static class ApiEndpoints
     {
         var options = svc.Options;
 
-        app.MapGet("/health", () => HttpBits.Json(new ApiAnswer(200, new JsonObject { ["status"] = "ok" })));
+        app.MapGet("/health", () => EmulatorResults.Json(new ApiAnswer(200, new JsonObject { ["status"] = "ok" })));
 
         app.MapGet("/sso/jwks/{clientId}", (string clientId) => clientId == options.ClientId
             ? Results.Bytes(keys.GetJwksJson(), "application/json")
-            : HttpBits.Json(Wire.NotFound("Unknown client id.")));
+            : EmulatorResults.Json(WireErrors.NotFound("Unknown client id.")));
 
         app.MapPost("/user_management/authenticate", async (HttpContext ctx) =>
         {
-            var fields = await HttpBits.ReadFieldsAsync(ctx);
-            var bearerOk = HttpBits.HasBearer(ctx, options.ApiKey, out var bearerPresent);
+            var fields = await RequestInput.ReadFieldsAsync(ctx);
+            var bearerOk = RequestInput.HasBearer(ctx, options.ApiKey, out var bearerPresent);
             var secret = fields?.Field("client_secret");
             if ((bearerPresent && !bearerOk) || (secret is not null && !Ids.FixedTimeEquals(secret, options.ApiKey)) || (!bearerPresent && secret is null))
             {
                 Log.Unauthorized(logger, ctx.Request.Path);
-                return HttpBits.Json(Wire.Unauthorized());
+                return EmulatorResults.Json(WireErrors.Unauthorized());
             }
 
             if (fields is null)
             {
-                return HttpBits.Json(Wire.OAuthError("invalid_request", "The body must be a JSON object or a form."));
+                return EmulatorResults.Json(WireErrors.OAuthError("invalid_request", "The body must be a JSON object or a form."));
             }
 
-            Log.AuthenticateBody(logger, HttpBits.RedactFields(fields));
+            Log.AuthenticateBody(logger, Redaction.RedactFields(fields));
             var clientId = fields.Field("client_id");
             if (clientId is null)
             {
-                return HttpBits.Json(Wire.OAuthError("invalid_request", "client_id is required."));
+                return EmulatorResults.Json(WireErrors.OAuthError("invalid_request", "client_id is required."));
             }
 
             if (clientId != options.ClientId)
             {
-                return HttpBits.Json(Wire.OAuthError("invalid_client", "The client_id is not known."));
+                return EmulatorResults.Json(WireErrors.OAuthError("invalid_client", "The client_id is not known."));
             }
 
             var grant = fields.Field("grant_type");
-            return HttpBits.Json(grant switch
+            return EmulatorResults.Json(grant switch
             {
-                null => Wire.OAuthError("invalid_request", "grant_type is required."),
+                null => WireErrors.OAuthError("invalid_request", "grant_type is required."),
                 EmulatorService.GrantAuthorizationCode => fields.Field("code") is not { } code
-                    ? Wire.OAuthError("invalid_request", "code is required.")
+                    ? WireErrors.OAuthError("invalid_request", "code is required.")
                     : fields.Field("code_verifier") is not { } verifier
-                        ? Wire.OAuthError("invalid_request", "code_verifier is required.")
+                        ? WireErrors.OAuthError("invalid_request", "code_verifier is required.")
                         : svc.ExchangeCode(code, verifier),
                 EmulatorService.GrantRefreshToken => fields.Field("refresh_token") is not { } token
-                    ? Wire.OAuthError("invalid_request", "refresh_token is required.")
+                    ? WireErrors.OAuthError("invalid_request", "refresh_token is required.")
                     : svc.Refresh(token, fields.Field("organization_id")),
                 EmulatorService.GrantOrganizationSelection => fields.Field("pending_authentication_token") is not { } pending
-                    ? Wire.OAuthError("invalid_request", "pending_authentication_token is required.")
+                    ? WireErrors.OAuthError("invalid_request", "pending_authentication_token is required.")
                     : fields.Field("organization_id") is not { } org
-                        ? Wire.OAuthError("invalid_request", "organization_id is required.")
+                        ? WireErrors.OAuthError("invalid_request", "organization_id is required.")
                         : svc.SelectOrganization(pending, org),
-                _ => Wire.OAuthError("invalid_request", "The grant_type is not supported."),
+                _ => WireErrors.OAuthError("invalid_request", "The grant_type is not supported."),
             });
         });
 
@@ -74,13 +74,13 @@ internal static class ApiEndpoints
             var sessionId = ctx.Query("session_id");
             if (sessionId is null)
             {
-                return HttpBits.Json(Wire.BadRequest("session_id is required."));
+                return EmulatorResults.Json(WireErrors.BadRequest("session_id is required."));
             }
 
             var returnTo = ctx.Query("return_to");
-            if (returnTo is not null && !HttpBits.IsAllowedRedirect(returnTo, options.AllowedRedirectHosts, out _))
+            if (returnTo is not null && !RedirectTargets.IsAllowedRedirect(returnTo, options.AllowedRedirectHosts, out _))
             {
-                return HttpBits.Json(Wire.BadRequest("return_to must be an absolute http(s) URL on a loopback or allow-listed host."));
+                return EmulatorResults.Json(WireErrors.BadRequest("return_to must be an absolute http(s) URL on a loopback or allow-listed host."));
             }
 
             if (svc.EndSession(sessionId))
@@ -88,53 +88,53 @@ internal static class ApiEndpoints
                 Log.SessionEnded(logger, sessionId, "logout");
             }
 
-            if (ctx.Request.Cookies.TryGetValue(HttpBits.BrowserCookie, out var browserId))
+            if (ctx.Request.Cookies.TryGetValue(BrowserSignIn.CookieName, out var browserId))
             {
                 svc.EndBrowserSignIn(browserId);
-                ctx.Response.Cookies.Delete(HttpBits.BrowserCookie, new CookieOptions { Path = "/user_management", HttpOnly = true, SameSite = SameSiteMode.Lax });
+                ctx.Response.Cookies.Delete(BrowserSignIn.CookieName, new CookieOptions { Path = "/user_management", HttpOnly = true, SameSite = SameSiteMode.Lax });
             }
 
             return returnTo is null
-                ? HttpBits.Json(new ApiAnswer(200, new JsonObject { ["success"] = true }))
-                : HttpBits.Redirect(ctx, returnTo);
+                ? EmulatorResults.Json(new ApiAnswer(200, new JsonObject { ["success"] = true }))
+                : EmulatorResults.Redirect(ctx, returnTo);
         });
 
         app.MapPost("/user_management/sessions/revoke", async (HttpContext ctx) =>
         {
-            if (!HttpBits.HasBearer(ctx, options.ApiKey, out _))
+            if (!RequestInput.HasBearer(ctx, options.ApiKey, out _))
             {
                 Log.Unauthorized(logger, ctx.Request.Path);
-                return HttpBits.Json(Wire.Unauthorized());
+                return EmulatorResults.Json(WireErrors.Unauthorized());
             }
 
-            var fields = await HttpBits.ReadFieldsAsync(ctx);
+            var fields = await RequestInput.ReadFieldsAsync(ctx);
             if (fields?.Field("session_id") is not { } sessionId)
             {
-                return HttpBits.Json(Wire.BadRequest("session_id is required."));
+                return EmulatorResults.Json(WireErrors.BadRequest("session_id is required."));
             }
 
             if (!svc.EndSession(sessionId))
             {
-                return HttpBits.Json(Wire.NotFound("Session not found."));
+                return EmulatorResults.Json(WireErrors.NotFound("Session not found."));
             }
 
             Log.SessionEnded(logger, sessionId, "revoked");
-            return HttpBits.Json(new ApiAnswer(200, new JsonObject { ["success"] = true }));
+            return EmulatorResults.Json(new ApiAnswer(200, new JsonObject { ["success"] = true }));
         });
 
         app.MapGet("/user_management/organization_memberships", (HttpContext ctx) =>
         {
-            if (!HttpBits.HasBearer(ctx, options.ApiKey, out _))
+            if (!RequestInput.HasBearer(ctx, options.ApiKey, out _))
             {
                 Log.Unauthorized(logger, ctx.Request.Path);
-                return HttpBits.Json(Wire.Unauthorized());
+                return EmulatorResults.Json(WireErrors.Unauthorized());
             }
 
             var userId = ctx.Query("user_id");
             var orgFilter = ctx.Query("organization_id");
             if (userId is null && orgFilter is null)
             {
-                return HttpBits.Json(Wire.BadRequest("user_id or organization_id is required."));
+                return EmulatorResults.Json(WireErrors.BadRequest("user_id or organization_id is required."));
             }
 
             var statuses = ctx.Request.Query["statuses"].Concat(ctx.Request.Query["statuses[]"])
@@ -146,11 +146,11 @@ internal static class ApiEndpoints
                 if ((userId is null || membership.UserId == userId) && (orgFilter is null || membership.OrgId == orgFilter)
                     && (statuses.Count == 0 || statuses.Contains(membership.Status)))
                 {
-                    data.Add(Wire.Membership(membership, org));
+                    data.Add(WireJson.Membership(membership, org));
                 }
             }
 
-            return HttpBits.Json(new ApiAnswer(200, new JsonObject
+            return EmulatorResults.Json(new ApiAnswer(200, new JsonObject
             {
                 ["object"] = "list",
                 ["data"] = data,
@@ -160,15 +160,15 @@ internal static class ApiEndpoints
 
         app.MapGet("/organizations/{id}", (HttpContext ctx, string id) =>
         {
-            if (!HttpBits.HasBearer(ctx, options.ApiKey, out _))
+            if (!RequestInput.HasBearer(ctx, options.ApiKey, out _))
             {
                 Log.Unauthorized(logger, ctx.Request.Path);
-                return HttpBits.Json(Wire.Unauthorized());
+                return EmulatorResults.Json(WireErrors.Unauthorized());
             }
 
             return svc.FindOrganization(id) is { } org
-                ? HttpBits.Json(new ApiAnswer(200, Wire.Organization(org)))
-                : HttpBits.Json(Wire.NotFound("Organization not found."));
+                ? EmulatorResults.Json(new ApiAnswer(200, WireJson.Organization(org)))
+                : EmulatorResults.Json(WireErrors.NotFound("Organization not found."));
         });
     }
 

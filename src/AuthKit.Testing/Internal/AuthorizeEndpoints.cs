@@ -25,13 +25,13 @@ internal static class AuthorizeEndpoints
             if (clientId != options.ClientId)
             {
                 Log.AuthorizeRejected(logger, "unknown client_id");
-                return HttpBits.Html(ctx, 400, n => SignInPage.Error("Unknown application", "The client_id in this sign-in request is missing or not known to the emulator.", n));
+                return EmulatorResults.Html(ctx, 400, n => SignInPage.Error("Unknown application", "The client_id in this sign-in request is missing or not known to the emulator.", n));
             }
 
-            if (!HttpBits.IsAllowedRedirect(ctx.Query("redirect_uri"), options.AllowedRedirectHosts, out var redirect))
+            if (!RedirectTargets.IsAllowedRedirect(ctx.Query("redirect_uri"), options.AllowedRedirectHosts, out var redirect))
             {
                 Log.AuthorizeRejected(logger, "redirect_uri not allowed");
-                return HttpBits.Html(ctx, 400, n => SignInPage.Error("Invalid redirect URI", "The redirect_uri must be an absolute http(s) URL on a loopback address, localhost, or an allow-listed host.", n));
+                return EmulatorResults.Html(ctx, 400, n => SignInPage.Error("Invalid redirect URI", "The redirect_uri must be an absolute http(s) URL on a loopback address, localhost, or an allow-listed host.", n));
             }
 
             var redirectUri = redirect!.OriginalString;
@@ -65,7 +65,7 @@ internal static class AuthorizeEndpoints
             }
 
             // A remembered browser sign-in, subject to prompt / login_hint / max_age.
-            var browser = options.RememberBrowserSignIn && ctx.Request.Cookies.TryGetValue(HttpBits.BrowserCookie, out var cookie) ? svc.FindBrowserSignIn(cookie) : null;
+            var browser = options.RememberBrowserSignIn && ctx.Request.Cookies.TryGetValue(BrowserSignIn.CookieName, out var cookie) ? svc.FindBrowserSignIn(cookie) : null;
             string? notice = null;
             if (browser is not null && request.ScreenHint != "sign-up" && request.Prompt is not ("login" or "select_account"))
             {
@@ -91,7 +91,7 @@ internal static class AuthorizeEndpoints
 
             svc.AddAuthRequest(request);
             return request.ScreenHint == "sign-up"
-                ? HttpBits.Html(ctx, 200, n => SignInPage.SignUp(request.Id, request.LoginHint, null, null, null, n), HttpBits.Origin(redirect))
+                ? EmulatorResults.Html(ctx, 200, n => SignInPage.SignUp(request.Id, request.LoginHint, null, null, null, n), RedirectTargets.Origin(redirect))
                 : ShowSignIn(ctx, svc, request, error: null, notice, request.LoginHint);
         });
 
@@ -103,7 +103,7 @@ internal static class AuthorizeEndpoints
             }
 
             return ctx.Query("screen") == "sign-up"
-                ? HttpBits.Html(ctx, 200, n => SignInPage.SignUp(request.Id, request.LoginHint, null, null, null, n), HttpBits.Origin(new Uri(request.RedirectUri)))
+                ? EmulatorResults.Html(ctx, 200, n => SignInPage.SignUp(request.Id, request.LoginHint, null, null, null, n), RedirectTargets.Origin(new Uri(request.RedirectUri)))
                 : ShowSignIn(ctx, svc, request, null, null, request.LoginHint);
         });
 
@@ -170,7 +170,7 @@ internal static class AuthorizeEndpoints
                 }
             }
 
-            return HttpBits.Html(ctx, 200, n => SignInPage.SignUp(request.Id, email, first, last, error, n), HttpBits.Origin(new Uri(request.RedirectUri)));
+            return EmulatorResults.Html(ctx, 200, n => SignInPage.SignUp(request.Id, email, first, last, error, n), RedirectTargets.Origin(new Uri(request.RedirectUri)));
         });
 
         app.MapPost("/user_management/authorize/organization", async (HttpContext ctx) =>
@@ -200,7 +200,7 @@ internal static class AuthorizeEndpoints
         {
             var browser = svc.CreateBrowserSignIn(user.Id, now);
             browserId = browser.Id;
-            ctx.Response.Cookies.Append(HttpBits.BrowserCookie, browser.Id, new CookieOptions
+            ctx.Response.Cookies.Append(BrowserSignIn.CookieName, browser.Id, new CookieOptions
             {
                 Path = "/user_management",
                 HttpOnly = true,
@@ -256,7 +256,7 @@ internal static class AuthorizeEndpoints
             values.Add(new("state", request.State));
         }
 
-        return HttpBits.Redirect(ctx, HttpBits.WithQuery(request.RedirectUri, values));
+        return EmulatorResults.Redirect(ctx, RedirectTargets.WithQuery(request.RedirectUri, values));
     }
 
     private static IResult RedirectError(HttpContext ctx, string redirectUri, string? state, string error, string description)
@@ -267,7 +267,7 @@ internal static class AuthorizeEndpoints
             values.Add(new("state", state));
         }
 
-        return HttpBits.Redirect(ctx, HttpBits.WithQuery(redirectUri, values));
+        return EmulatorResults.Redirect(ctx, RedirectTargets.WithQuery(redirectUri, values));
     }
 
     private static IResult ShowSignIn(HttpContext ctx, EmulatorService svc, AuthRequest request, string? error, string? notice, string? emailValue)
@@ -284,17 +284,17 @@ internal static class AuthorizeEndpoints
             var suggested = request.LoginHint is not null && string.Equals(request.LoginHint, u.Email, StringComparison.OrdinalIgnoreCase);
             return new SignInPage.UserChoice(u.Id, u.Email, u.DisplayName, detail, suggested);
         }).ToList();
-        return HttpBits.Html(ctx, 200, n => SignInPage.SignIn(request.Id, choices, emailValue, error, notice, n), HttpBits.Origin(new Uri(request.RedirectUri)));
+        return EmulatorResults.Html(ctx, 200, n => SignInPage.SignIn(request.Id, choices, emailValue, error, notice, n), RedirectTargets.Origin(new Uri(request.RedirectUri)));
     }
 
     private static IResult ShowPicker(HttpContext ctx, EmulatorService svc, AuthRequest request, UserRecord user, string? error)
     {
         var orgs = svc.ActiveMemberships(user.Id).Select(m => new SignInPage.OrgChoice(m.Organization.Id, m.Organization.Name, m.Membership.Role)).ToList();
-        return HttpBits.Html(ctx, 200, n => SignInPage.OrganizationPicker(request.Id, user.Email, orgs, error, n), HttpBits.Origin(new Uri(request.RedirectUri)));
+        return EmulatorResults.Html(ctx, 200, n => SignInPage.OrganizationPicker(request.Id, user.Email, orgs, error, n), RedirectTargets.Origin(new Uri(request.RedirectUri)));
     }
 
     private static IResult Expired(HttpContext ctx) =>
-        HttpBits.Html(ctx, 400, n => SignInPage.Error("Sign-in request expired", "This sign-in request is unknown, finished, or has expired.", n));
+        EmulatorResults.Html(ctx, 400, n => SignInPage.Error("Sign-in request expired", "This sign-in request is unknown, finished, or has expired.", n));
 
     private static AuthRequest WithLoginHint(AuthRequest r, string hint) => new()
     {
@@ -303,7 +303,7 @@ internal static class AuthorizeEndpoints
     };
 
     private static async Task<IReadOnlyDictionary<string, string?>> ReadFormAsync(HttpContext ctx) =>
-        ctx.Request.HasFormContentType ? await HttpBits.ReadFieldsAsync(ctx) ?? new Dictionary<string, string?>() : new Dictionary<string, string?>();
+        ctx.Request.HasFormContentType ? await RequestInput.ReadFieldsAsync(ctx) ?? new Dictionary<string, string?>() : new Dictionary<string, string?>();
 
     private static (string Error, string Description)? Validate(HttpContext ctx, EmulatorService svc)
     {

@@ -16,13 +16,13 @@ internal static class ControlEndpoints
     {
         var group = app.MapGroup("/_emulator");
         group.AddEndpointFilter(async (context, next) =>
-            HttpBits.HasBearer(context.HttpContext, svc.Options.ApiKey, out _) ? await next(context) : HttpBits.Json(Wire.Unauthorized()));
+            RequestInput.HasBearer(context.HttpContext, svc.Options.ApiKey, out _) ? await next(context) : EmulatorResults.Json(WireErrors.Unauthorized()));
 
         group.MapGet("/", () => Ok(new JsonObject
         {
             ["base_uri"] = emulator.BaseUri.ToString(),
             ["client_id"] = emulator.ClientId,
-            ["now"] = Wire.Timestamp(svc.Clock.GetUtcNow()),
+            ["now"] = WireJson.Timestamp(svc.Clock.GetUtcNow()),
             ["clock_offset_seconds"] = emulator.ClockOffset.TotalSeconds,
             ["signing_key_id"] = emulator.CurrentSigningKeyId,
             ["auto_sign_in_email"] = svc.AutoSignIn.Email,
@@ -31,18 +31,18 @@ internal static class ControlEndpoints
 
         group.MapGet("/sessions/{id}", (string id) => svc.DescribeSession(id) is { } s
             ? Ok(new JsonObject { ["id"] = id, ["user_id"] = s.UserId, ["organization_id"] = s.OrganizationId, ["active"] = s.Active })
-            : HttpBits.Json(Wire.NotFound("Session not found.")));
+            : EmulatorResults.Json(WireErrors.NotFound("Session not found.")));
 
         group.MapPost("/sessions/{id}/revoke", (string id) => emulator.RevokeSession(id)
             ? Ok(new JsonObject { ["success"] = true })
-            : HttpBits.Json(Wire.NotFound("Session not found.")));
+            : EmulatorResults.Json(WireErrors.NotFound("Session not found.")));
 
         group.MapPost("/memberships/role", async (HttpContext ctx) =>
         {
-            var f = await HttpBits.ReadFieldsAsync(ctx);
+            var f = await RequestInput.ReadFieldsAsync(ctx);
             if (f?.Field("user_id") is not { } userId || f.Field("organization_id") is not { } orgId || f.Field("role") is not { } role)
             {
-                return HttpBits.Json(Wire.BadRequest("user_id, organization_id and role are required."));
+                return EmulatorResults.Json(WireErrors.BadRequest("user_id, organization_id and role are required."));
             }
 
             return Try(() => emulator.SetMembershipRole(userId, orgId, role));
@@ -50,10 +50,10 @@ internal static class ControlEndpoints
 
         group.MapPost("/memberships/status", async (HttpContext ctx) =>
         {
-            var f = await HttpBits.ReadFieldsAsync(ctx);
+            var f = await RequestInput.ReadFieldsAsync(ctx);
             if (f?.Field("user_id") is not { } userId || f.Field("organization_id") is not { } orgId || f.Field("status") is not { } status)
             {
-                return HttpBits.Json(Wire.BadRequest("user_id, organization_id and status are required."));
+                return EmulatorResults.Json(WireErrors.BadRequest("user_id, organization_id and status are required."));
             }
 
             return Try(() => emulator.SetMembershipStatus(userId, orgId, status));
@@ -64,10 +64,10 @@ internal static class ControlEndpoints
         group.MapGet("/clock", () => Clock(emulator, svc));
         group.MapPost("/clock", async (HttpContext ctx) =>
         {
-            var f = await HttpBits.ReadFieldsAsync(ctx);
+            var f = await RequestInput.ReadFieldsAsync(ctx);
             if (!TryNumber(f?.Field("offset_seconds"), out var seconds))
             {
-                return HttpBits.Json(Wire.BadRequest("offset_seconds (a number) is required."));
+                return EmulatorResults.Json(WireErrors.BadRequest("offset_seconds (a number) is required."));
             }
 
             emulator.SetClockOffset(TimeSpan.FromSeconds(seconds));
@@ -76,10 +76,10 @@ internal static class ControlEndpoints
 
         group.MapPost("/faults", async (HttpContext ctx) =>
         {
-            var f = await HttpBits.ReadFieldsAsync(ctx);
+            var f = await RequestInput.ReadFieldsAsync(ctx);
             if (f?.Field("route") is not { } route)
             {
-                return HttpBits.Json(Wire.BadRequest("route is required."));
+                return EmulatorResults.Json(WireErrors.BadRequest("route is required."));
             }
 
             int? status = TryNumber(f.Field("status"), out var st) ? (int)st : null;
@@ -114,16 +114,16 @@ internal static class ControlEndpoints
 
         group.MapPost("/auto-sign-in", async (HttpContext ctx) =>
         {
-            var f = await HttpBits.ReadFieldsAsync(ctx);
+            var f = await RequestInput.ReadFieldsAsync(ctx);
             return Try(() => emulator.SetAutoSignIn(f?.Field("email"), f?.Field("organization_id")));
         });
 
         group.MapPost("/sign-in", async (HttpContext ctx) =>
         {
-            var f = await HttpBits.ReadFieldsAsync(ctx);
+            var f = await RequestInput.ReadFieldsAsync(ctx);
             if (f?.Field("email") is not { } email)
             {
-                return HttpBits.Json(Wire.BadRequest("email is required."));
+                return EmulatorResults.Json(WireErrors.BadRequest("email is required."));
             }
 
             try
@@ -140,16 +140,16 @@ internal static class ControlEndpoints
             }
             catch (ArgumentException ex)
             {
-                return HttpBits.Json(Wire.BadRequest(ex.Message));
+                return EmulatorResults.Json(WireErrors.BadRequest(ex.Message));
             }
         });
 
         group.MapPost("/codes", async (HttpContext ctx) =>
         {
-            var f = await HttpBits.ReadFieldsAsync(ctx);
+            var f = await RequestInput.ReadFieldsAsync(ctx);
             if (f?.Field("email") is not { } email || f.Field("code_challenge") is not { } challenge)
             {
-                return HttpBits.Json(Wire.BadRequest("email and code_challenge are required."));
+                return EmulatorResults.Json(WireErrors.BadRequest("email and code_challenge are required."));
             }
 
             try
@@ -158,17 +158,17 @@ internal static class ControlEndpoints
             }
             catch (ArgumentException ex)
             {
-                return HttpBits.Json(Wire.BadRequest(ex.Message));
+                return EmulatorResults.Json(WireErrors.BadRequest(ex.Message));
             }
         });
     }
 
-    private static IResult Ok(JsonObject body) => HttpBits.Json(new ApiAnswer(200, body));
+    private static IResult Ok(JsonObject body) => EmulatorResults.Json(new ApiAnswer(200, body));
 
     private static IResult Clock(WorkOSEmulator emulator, EmulatorService svc) => Ok(new JsonObject
     {
         ["offset_seconds"] = emulator.ClockOffset.TotalSeconds,
-        ["now"] = Wire.Timestamp(svc.Clock.GetUtcNow()),
+        ["now"] = WireJson.Timestamp(svc.Clock.GetUtcNow()),
     });
 
     private static IResult Counts(WorkOSEmulator emulator) =>
@@ -183,11 +183,11 @@ internal static class ControlEndpoints
         }
         catch (KeyNotFoundException ex)
         {
-            return HttpBits.Json(Wire.NotFound(ex.Message));
+            return EmulatorResults.Json(WireErrors.NotFound(ex.Message));
         }
         catch (ArgumentException ex)
         {
-            return HttpBits.Json(Wire.BadRequest(ex.Message));
+            return EmulatorResults.Json(WireErrors.BadRequest(ex.Message));
         }
     }
 

@@ -403,24 +403,24 @@ internal sealed class EmulatorService
             if (!_codes.Remove(code, out var record))
             {
                 Log.GrantRejected(_logger, GrantAuthorizationCode, "unknown or used code");
-                return Wire.OAuthError("invalid_grant", "The code is invalid, expired, or has already been used.");
+                return WireErrors.OAuthError("invalid_grant", "The code is invalid, expired, or has already been used.");
             }
 
             if (now >= record.ExpiresAt)
             {
                 Log.GrantRejected(_logger, GrantAuthorizationCode, "expired code");
-                return Wire.OAuthError("invalid_grant", "The code is invalid, expired, or has already been used.");
+                return WireErrors.OAuthError("invalid_grant", "The code is invalid, expired, or has already been used.");
             }
 
             if (!Ids.FixedTimeEquals(Ids.S256(verifier), record.Challenge))
             {
                 Log.GrantRejected(_logger, GrantAuthorizationCode, "code_verifier does not match code_challenge");
-                return Wire.OAuthError("invalid_grant", "The code_verifier does not match the code_challenge.");
+                return WireErrors.OAuthError("invalid_grant", "The code_verifier does not match the code_challenge.");
             }
 
             if (!_users.TryGetValue(record.UserId, out var user))
             {
-                return Wire.OAuthError("invalid_grant", "The user no longer exists.");
+                return WireErrors.OAuthError("invalid_grant", "The user no longer exists.");
             }
 
             if (record.NeedsOrganizationSelection)
@@ -444,7 +444,7 @@ internal sealed class EmulatorService
                         ["message"] = "The user must choose an organization to sign in to.",
                         ["pending_authentication_token"] = token,
                         ["organizations"] = new JsonArray([.. orgs.Select(o => (JsonNode)new JsonObject { ["id"] = o.Id, ["name"] = o.Name })]),
-                        ["user"] = Wire.User(user),
+                        ["user"] = WireJson.User(user),
                     });
                 }
             }
@@ -502,7 +502,7 @@ internal sealed class EmulatorService
                 {
                     // Refused switch: the refresh token stays valid and the session keeps its organization.
                     Log.GrantRejected(_logger, GrantRefreshToken, "organization switch refused: no active membership");
-                    return Wire.OAuthError("invalid_request", $"The user is not an active member of organization '{organizationId}'.");
+                    return WireErrors.OAuthError("invalid_request", $"The user is not an active member of organization '{organizationId}'.");
                 }
 
                 targetOrg = organizationId;
@@ -532,18 +532,18 @@ internal sealed class EmulatorService
             {
                 _pending.Remove(pendingToken);
                 Log.GrantRejected(_logger, GrantOrganizationSelection, "unknown, used or expired pending authentication token");
-                return Wire.OAuthError("invalid_grant", "The pending authentication token is invalid, expired, or has already been used.");
+                return WireErrors.OAuthError("invalid_grant", "The pending authentication token is invalid, expired, or has already been used.");
             }
 
             if (!_users.TryGetValue(record.UserId, out var user))
             {
-                return Wire.OAuthError("invalid_grant", "The user no longer exists.");
+                return WireErrors.OAuthError("invalid_grant", "The user no longer exists.");
             }
 
             if (ActiveMembershipLocked(user.Id, organizationId) is null)
             {
                 Log.GrantRejected(_logger, GrantOrganizationSelection, "no active membership in the chosen organization");
-                return Wire.OAuthError("invalid_request", $"The user is not an active member of organization '{organizationId}'.");
+                return WireErrors.OAuthError("invalid_request", $"The user is not an active member of organization '{organizationId}'.");
             }
 
             _pending.Remove(pendingToken);
@@ -577,7 +577,7 @@ internal sealed class EmulatorService
     {
         Counters.Increment(RequestCounters.RejectedRefreshTokens);
         Log.GrantRejected(_logger, GrantRefreshToken, reason);
-        return Wire.OAuthError("invalid_grant", "The refresh token is invalid, expired, revoked, or has already been used.");
+        return WireErrors.OAuthError("invalid_grant", "The refresh token is invalid, expired, revoked, or has already been used.");
     }
 
     private SessionRecord CreateSessionLocked(UserRecord user, string? orgId, DateTimeOffset authTime, string? browserSignInId)
@@ -607,7 +607,7 @@ internal sealed class EmulatorService
         var payload = BuildPayloadLocked(session, user, now);
         var body = new JsonObject
         {
-            ["user"] = Wire.User(user),
+            ["user"] = WireJson.User(user),
             ["organization_id"] = session.OrgId,
             ["access_token"] = null,
             ["refresh_token"] = refreshToken,

@@ -24,7 +24,7 @@ internal static class RequestPipeline
 
             // DNS rebinding: a page whose own name now resolves to 127.0.0.1 reaches this port, but its requests carry
             // its own name as Host. Only loopback and allow-listed names get an answer; nothing else is counted or run.
-            if (!HttpBits.IsLoopbackOrAllowedHost(ctx.Request.Host.Host, svc.Options.AllowedRedirectHosts))
+            if (!RedirectTargets.IsLoopbackOrAllowedHost(ctx.Request.Host.Host, svc.Options.AllowedRedirectHosts))
             {
                 var host = ctx.Request.Host.Value ?? "";
                 Log.HostRejected(logger, path, host.Length > 100 ? host[..100] + "..." : host);
@@ -36,7 +36,7 @@ internal static class RequestPipeline
                 return;
             }
 
-            var query = HttpBits.RedactQuery(ctx.Request.Query);
+            var query = Redaction.RedactQuery(ctx.Request.Query);
             ctx.Response.Headers["X-Request-ID"] = Ids.New("req_");
             if (path.StartsWith("/_emulator", StringComparison.OrdinalIgnoreCase))
             {
@@ -49,7 +49,7 @@ internal static class RequestPipeline
             string? grant = null;
             if (HttpMethods.IsPost(method) && path.Equals("/user_management/authenticate", StringComparison.OrdinalIgnoreCase))
             {
-                grant = (await HttpBits.ReadFieldsAsync(ctx))?.Field("grant_type");
+                grant = (await RequestInput.ReadFieldsAsync(ctx))?.Field("grant_type");
                 svc.Counters.Increment(grant switch
                 {
                     EmulatorService.GrantAuthorizationCode => RequestCounters.AuthorizationCode,
@@ -90,7 +90,7 @@ internal static class RequestPipeline
                     }
 
                     ctx.Response.ContentType = "application/json; charset=utf-8";
-                    var body = fault.Body ?? (status == 429 ? Wire.RateLimitBody().ToJsonString() : """{"message":"Injected fault","code":"emulator_fault"}""");
+                    var body = fault.Body ?? (status == 429 ? WireErrors.RateLimitBody().ToJsonString() : """{"message":"Injected fault","code":"emulator_fault"}""");
                     await ctx.Response.WriteAsync(body, Encoding.UTF8, ctx.RequestAborted);
                     Log.Request(logger, method, path, query, status);
                     return;

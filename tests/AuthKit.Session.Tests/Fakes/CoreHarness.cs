@@ -23,7 +23,7 @@ public sealed class CoreHarness : IDisposable
     public FakeWorkOS WorkOS { get; }
     public AuthKitOptions Options { get; }
     public AuthKitCoreOptions CoreOptions { get; }
-    public WorkOSUserManagementClient Client { get; }
+    internal WorkOSUserManagementClient Client { get; }
     public CountingVerifier Verifier { get; }
     public CountingEncryption Encryption { get; }
     public AuthKitCore Core { get; }
