@@ -65,7 +65,10 @@ public static class AuthKitSessionServiceCollectionExtensions
         services.AddOptions<SessionEngineOptions>();
         services.TryAddSingleton<ISessionStore, MemorySessionStore>();
         services.TryAddSingleton<SessionRelay>();
-        services.TryAddSingleton<SessionResolver>();
+        services.TryAddSingleton(static sp => new SessionResolver(
+            sp.GetRequiredService<ISessionEncryption>(), sp.GetRequiredService<IAccessTokenVerifier>(), sp.GetRequiredService<AuthKitCore>(),
+            sp.GetRequiredService<SessionRelay>(), sp.GetRequiredService<IOptions<SessionEngineOptions>>(), sp.GetRequiredService<IOptions<AuthKitOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SessionResolver>>()));
         services.TryAdd(ServiceDescriptor.Transient(typeof(AuthService<,>), typeof(AuthService<,>)));
         return services;
     }

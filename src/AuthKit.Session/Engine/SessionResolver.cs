@@ -11,26 +11,54 @@ namespace AuthKit.Session;
 /// before the lease is released, result. The only place a refresh is decided; every host (the scheme handler, the
 /// endpoints, the circuit) calls it. Never throws for expected failures.
 /// </summary>
-internal sealed partial class SessionResolver(
-    ISessionEncryption encryption,
-    IAccessTokenVerifier verifier,
-    AuthKitCore core,
-    SessionRelay relay,
-    IOptions<SessionEngineOptions> options,
-    IOptions<AuthKitOptions> authKitOptions,
-    TimeProvider time,
-    ILogger<SessionResolver> logger)
+public sealed partial class SessionResolver
 {
+    private readonly ISessionEncryption encryption;
+    private readonly IAccessTokenVerifier verifier;
+    private readonly AuthKitCore core;
+    private readonly SessionRelay relay;
+    private readonly IOptions<SessionEngineOptions> options;
+    private readonly IOptions<AuthKitOptions> authKitOptions;
+    private readonly TimeProvider time;
+    private readonly ILogger<SessionResolver> logger;
+    private readonly VerifiedSessionCache _cache;
+
+    /// <summary>The engine's resolver; resolve it from DI (<c>AddAuthKitSession()</c> or <c>AddAuthKit()</c> registers it).</summary>
+    internal SessionResolver(
+        ISessionEncryption encryption,
+        IAccessTokenVerifier verifier,
+        AuthKitCore core,
+        SessionRelay relay,
+        IOptions<SessionEngineOptions> options,
+        IOptions<AuthKitOptions> authKitOptions,
+        TimeProvider time,
+        ILogger<SessionResolver> logger)
+    {
+        this.encryption = encryption;
+        this.verifier = verifier;
+        this.core = core;
+        this.relay = relay;
+        this.options = options;
+        this.authKitOptions = authKitOptions;
+        this.time = time;
+        this.logger = logger;
+        _cache = core.Cache;
+    }
+
     /// <summary>Longest cookie value read; longer ones are treated as garbage (browsers cap cookies near 4 KB).</summary>
     internal const int MaxCookieLength = 16 * 1024;
 
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(10);
 
-    private readonly VerifiedSessionCache _cache = core.Cache;
-
     private string Password => authKitOptions.Value.CookiePassword ?? string.Empty;
 
-    /// <summary>Resolves a sealed cookie value.</summary>
+    /// <summary>
+    /// Resolves a sealed session cookie value: <see cref="SessionResolutionStatus.NoSession"/> for none, else what the
+    /// pipeline concluded. Write <see cref="SessionResolution.SealedSession"/> when it is set, clear the cookie when
+    /// <see cref="SessionResolution.ClearCookie"/>. Never throws for expected failures.
+    /// </summary>
+    /// <param name="cookie">The cookie value as the browser sent it.</param>
+    /// <param name="cancellationToken">Stops waiting (a refresh already started still completes for others).</param>
     public async Task<SessionResolution> ResolveCookieAsync(string? cookie, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(cookie))
@@ -287,81 +315,4 @@ internal sealed record RefreshOutcome(Session? Session, string? SealedSession, b
     public static RefreshOutcome Succeeded(Session session, string sealedSession, bool calledWorkOS) => new(session, sealedSession, calledWorkOS, null, false, null);
 
     public static RefreshOutcome Failed(Exception error, bool isFinal, TimeSpan? retryAfter) => new(null, null, false, error, isFinal, retryAfter);
-}
-
-/// <summary>Kinds of <see cref="SessionResolution"/>.</summary>
-internal enum SessionResolutionStatus
-{
-    /// <summary>No cookie.</summary>
-    NoSession,
-    /// <summary>Unreadable, oversized, tampered, or a rotated successor that did not check out: clear the cookie.</summary>
-    Invalid,
-    /// <summary>Signed out elsewhere: clear the cookie.</summary>
-    Ended,
-    /// <summary>WorkOS rejected the refresh: clear the cookie.</summary>
-    Rejected,
-    /// <summary>Signed in with the session as it was.</summary>
-    Authenticated,
-    /// <summary>Signed in with a newer session (refreshed or picked up from the relay): write <see cref="SessionResolution.SealedSession"/>.</summary>
-    Updated,
-    /// <summary>A refresh was needed and WorkOS failed transiently; see <see cref="SessionResolution.AccessTokenStillValid"/>.</summary>
-    Unavailable,
-}
-
-/// <summary>What <see cref="SessionResolver"/> concluded about a session.</summary>
-internal sealed class SessionResolution
-{
-    public static readonly SessionResolution NoSession = new() { Status = SessionResolutionStatus.NoSession, Auth = AuthResult.Anonymous };
-    public static readonly SessionResolution Invalid = new() { Status = SessionResolutionStatus.Invalid, Auth = AuthResult.Anonymous };
-    public static readonly SessionResolution Ended = new() { Status = SessionResolutionStatus.Ended, Auth = AuthResult.Anonymous };
-
-    public required SessionResolutionStatus Status { get; init; }
-
-    /// <summary>The session to use for this request (anonymous unless signed in).</summary>
-    public required AuthResult Auth { get; init; }
-
-    /// <summary>The session before a refresh or failure.</summary>
-    public AuthResult? Previous { get; init; }
-
-    /// <summary>The cookie value to write (<see cref="SessionResolutionStatus.Updated"/>).</summary>
-    public string? SealedSession { get; init; }
-
-    /// <summary>Whether WorkOS was called (false for a relay pickup).</summary>
-    public bool CalledWorkOS { get; init; }
-
-    /// <summary>Whether this caller ran the refresh (and so raises the refresh events).</summary>
-    public bool IsOwner { get; init; }
-
-    public Exception? Error { get; init; }
-
-    public TimeSpan? RetryAfter { get; init; }
-
-    /// <summary>For <see cref="SessionResolutionStatus.Unavailable"/>: the current access token is still valid, so the user stays signed in.</summary>
-    public bool AccessTokenStillValid { get; init; }
-
-    /// <summary>Whether the cookie should be cleared.</summary>
-    public bool ClearCookie => Status is SessionResolutionStatus.Invalid or SessionResolutionStatus.Ended or SessionResolutionStatus.Rejected;
-
-    /// <summary>Whether the user is signed in for this request.</summary>
-    public bool IsSignedIn => Auth.IsAuthenticated;
-
-    public static SessionResolution Authenticated(AuthResult auth) => new() { Status = SessionResolutionStatus.Authenticated, Auth = auth };
-
-    public static SessionResolution Updated(AuthResult auth, AuthResult previous, string sealedSession, bool calledWorkOS, bool isOwner) =>
-        new() { Status = SessionResolutionStatus.Updated, Auth = auth, Previous = previous, SealedSession = sealedSession, CalledWorkOS = calledWorkOS, IsOwner = isOwner };
-
-    public static SessionResolution Rejected(AuthResult previous, Exception error, bool isOwner) =>
-        new() { Status = SessionResolutionStatus.Rejected, Auth = AuthResult.Anonymous, Previous = previous, Error = error, IsOwner = isOwner };
-
-    public static SessionResolution Unavailable(AuthResult previous, Exception error, TimeSpan retryAfter, bool stillValid, bool isOwner) =>
-        new()
-        {
-            Status = SessionResolutionStatus.Unavailable,
-            Auth = stillValid ? previous : AuthResult.Anonymous,
-            Previous = previous,
-            Error = error,
-            RetryAfter = retryAfter,
-            AccessTokenStillValid = stillValid,
-            IsOwner = isOwner,
-        };
 }
