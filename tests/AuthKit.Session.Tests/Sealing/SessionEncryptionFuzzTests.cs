@@ -88,13 +88,7 @@ public sealed class SessionEncryptionFuzzTests(ITestOutputHelper output)
         var target = new FuzzTarget("SessionEncryption.UnsealSession", output, timed: true);
         int n = FuzzSettings.Iterations(1_000);
 
-        target.Run("random-strings", SealGen.RandomStrings, (seal, c) => Assert.False(Unseal(seal, c).Succeeded, "a random string unsealed"), n);
-        target.Run("bit-flip", SealGen.BitFlip(ValidSessions), AcceptsOnlyTheOriginalSession, n);
-        target.Run("truncation", SealGen.Truncation(ValidSessions), AcceptsOnlyTheOriginalSession, n);
-        target.Run("padding-separators-whitespace", SealGen.Padding(ValidSessions), AcceptsOnlyTheOriginalSession, n);
-        target.Run("suffix", SealGen.Suffix(ValidSessions).Select(x => x.Seal), AcceptsOnlyTheOriginalSession, n);
-        target.Run("huge-expiration", SealGen.HugeExpiration(ValidSessions, 20_000), AcceptsOnlyTheOriginalSession, n);
-        target.Run("lone-surrogates-non-ascii", SealGen.NonAscii(ValidSessions), AcceptsOnlyTheOriginalSession, n);
+        RunMutationClasses(target, ValidSessions, (seal, c) => Unseal(seal, c).Succeeded, AcceptsOnlyTheOriginalSession, n);
         target.Run("other-payloads-deep-huge-json", OtherPayloads.Select(json => (Json: json, Seal: IronSealFuzzTests.SealRaw(json))), (input, c) =>
         {
             var result = Unseal(input.Seal, c, input.Json);
@@ -125,13 +119,7 @@ public sealed class SessionEncryptionFuzzTests(ITestOutputHelper output)
         var target = new FuzzTarget("SessionEncryption.UnsealState", output, timed: true);
         int n = FuzzSettings.Iterations(1_000);
 
-        target.Run("random-strings", SealGen.RandomStrings, (seal, c) => Assert.False(UnsealState(seal, c).Succeeded, "a random string unsealed"), n);
-        target.Run("bit-flip", SealGen.BitFlip(ValidStates), AcceptsOnlyTheOriginalState, n);
-        target.Run("truncation", SealGen.Truncation(ValidStates), AcceptsOnlyTheOriginalState, n);
-        target.Run("padding-separators-whitespace", SealGen.Padding(ValidStates), AcceptsOnlyTheOriginalState, n);
-        target.Run("suffix", SealGen.Suffix(ValidStates).Select(x => x.Seal), AcceptsOnlyTheOriginalState, n);
-        target.Run("huge-expiration", SealGen.HugeExpiration(ValidStates, 20_000), AcceptsOnlyTheOriginalState, n);
-        target.Run("lone-surrogates-non-ascii", SealGen.NonAscii(ValidStates), AcceptsOnlyTheOriginalState, n);
+        RunMutationClasses(target, ValidStates, (seal, c) => UnsealState(seal, c).Succeeded, AcceptsOnlyTheOriginalState, n);
         target.Run("other-payloads-deep-huge-json", OtherPayloads.Select(json => (Json: json, Seal: IronSealFuzzTests.SealRaw(json))), (input, c) =>
         {
             var result = UnsealState(input.Seal, c, input.Json);
@@ -215,6 +203,18 @@ public sealed class SessionEncryptionFuzzTests(ITestOutputHelper output)
 
     private static Outcome<PkceState> UnsealState(string seal, FuzzClass c, object? input = null) =>
         c.Call(() => Encryption.UnsealState(seal, Password), input ?? seal);
+
+    /// <summary>The input classes both unseal targets share: random strings, and mutations of valid seals that only the original may survive.</summary>
+    private static void RunMutationClasses(FuzzTarget target, Gen<string> valid, Func<string, FuzzClass, bool> unseals, Action<string, FuzzClass> acceptsOnlyTheOriginal, int n)
+    {
+        target.Run("random-strings", SealGen.RandomStrings, (seal, c) => Assert.False(unseals(seal, c), "a random string unsealed"), n);
+        target.Run("bit-flip", SealGen.BitFlip(valid), acceptsOnlyTheOriginal, n);
+        target.Run("truncation", SealGen.Truncation(valid), acceptsOnlyTheOriginal, n);
+        target.Run("padding-separators-whitespace", SealGen.Padding(valid), acceptsOnlyTheOriginal, n);
+        target.Run("suffix", SealGen.Suffix(valid).Select(x => x.Seal), acceptsOnlyTheOriginal, n);
+        target.Run("huge-expiration", SealGen.HugeExpiration(valid, 20_000), acceptsOnlyTheOriginal, n);
+        target.Run("lone-surrogates-non-ascii", SealGen.NonAscii(valid), acceptsOnlyTheOriginal, n);
+    }
 
     private static void AcceptsOnlyTheOriginalSession(string seal, FuzzClass c)
     {
