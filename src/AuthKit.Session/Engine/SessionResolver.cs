@@ -57,24 +57,24 @@ public sealed partial class SessionResolver
     /// pipeline concluded. Write <see cref="SessionResolution.SealedSession"/> when it is set, clear the cookie when
     /// <see cref="SessionResolution.ClearCookie"/>. Never throws for expected failures.
     /// </summary>
-    /// <param name="cookie">The cookie value as the browser sent it.</param>
+    /// <param name="sealedSession">The session cookie's value (the sealed session) as the browser sent it.</param>
     /// <param name="cancellationToken">Stops waiting (a refresh already started still completes for others).</param>
-    public async Task<SessionResolution> ResolveCookieAsync(string? cookie, CancellationToken cancellationToken = default)
+    public async Task<SessionResolution> ResolveCookieAsync(string? sealedSession, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrEmpty(cookie))
+        if (string.IsNullOrEmpty(sealedSession))
         {
             return SessionResolution.NoSession;
         }
 
-        if (cookie.Length > MaxCookieLength)
+        if (sealedSession.Length > MaxCookieLength)
         {
-            LogCookieRejected(logger, "oversized", cookie.Length);
+            LogCookieRejected(logger, "oversized", sealedSession.Length);
             return SessionResolution.Invalid;
         }
 
         // Fast path: a cookie verified before (here or by the core), still outside the refresh buffer, not ended, not
         // rotated since. The relay and ended-registry keys are derived once per cache entry and kept with it.
-        var key = VerifiedSessionCache.CookieHash.Of(cookie);
+        var key = VerifiedSessionCache.CookieHash.Of(sealedSession);
         var now = time.GetUtcNow();
         if (_cache.TryGetEntry(key, now, out var cached) && cached.Auth.AccessTokenExpiresAt is { } expiresAt && expiresAt - now > RefreshWindow.EffectiveBuffer(cached.Auth, options.Value.RefreshBuffer))
         {
@@ -91,10 +91,10 @@ public sealed partial class SessionResolver
             }
         }
 
-        var session = TryUnseal(cookie);
+        var session = TryUnseal(sealedSession);
         if (session is null)
         {
-            LogCookieRejected(logger, "unreadable", cookie.Length);
+            LogCookieRejected(logger, "unreadable", sealedSession.Length);
             return SessionResolution.Invalid;
         }
 
@@ -269,7 +269,7 @@ public sealed partial class SessionResolver
     private Session? TryUnseal(string sealedSession) => encryption.TryUnsealSession(sealedSession, Password);
 
     /// <summary>Unseals a cookie value without resolving it (sign-out reads the session id of a cookie the scheme could not use).</summary>
-    internal Session? TryUnsealCookie(string cookie) => cookie.Length is > 0 and <= MaxCookieLength ? TryUnseal(cookie) : null;
+    internal Session? TryUnsealCookie(string sealedSession) => sealedSession.Length is > 0 and <= MaxCookieLength ? TryUnseal(sealedSession) : null;
 
     private string Seal(Session session) => encryption.SealSession(session, Password);
 
