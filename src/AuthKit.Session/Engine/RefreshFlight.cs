@@ -97,7 +97,7 @@ internal sealed partial class RefreshFlight
         try
         {
             await Task.Yield(); // never run the WorkOS call inline in the first caller's frame
-            outcome = await FlyCoreAsync(session, organizationId, depth).ConfigureAwait(false);
+            outcome = await FlyCoreAsync(session, organizationId, depth, key).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -110,7 +110,7 @@ internal sealed partial class RefreshFlight
         flight.Source.TrySetResult(outcome);
     }
 
-    private async Task<RefreshOutcome> FlyCoreAsync(Session session, string? organizationId, int depth)
+    private async Task<RefreshOutcome> FlyCoreAsync(Session session, string? organizationId, int depth, string leaseKey)
     {
         if (await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false) is { } fromRelay)
         {
@@ -119,7 +119,6 @@ internal sealed partial class RefreshFlight
 
         // With a shared store only one server spends this refresh token; the others wait for its successor (pushed by
         // the store, or found by polling the relay) for at most the lease's lifetime.
-        var leaseKey = SessionRelay.LeaseKeyFor(session.RefreshToken, organizationId);
         var leaseDuration = _engine.Value.RefreshLeaseDuration;
         var lease = await _relay.Store.TryAcquireRefreshLeaseAsync(leaseKey, leaseDuration).ConfigureAwait(false);
         if (lease is null)
@@ -353,8 +352,7 @@ internal sealed partial class RefreshFlight
         }
     }
 
-    private bool IsExpiring(AccessTokenClaims claims) =>
-        claims.ExpiresAt is not { } exp || exp - _time.GetUtcNow() <= RefreshWindow.EffectiveBuffer(claims, _engine.Value.RefreshBuffer);
+    private bool IsExpiring(AccessTokenClaims claims) => RefreshWindow.IsDue(claims, _time.GetUtcNow(), _engine.Value.RefreshBuffer);
 
     private string Password => _options.Value.CookiePassword is { Length: > 0 } password
         ? password

@@ -19,6 +19,10 @@ internal static class RefreshWindow
         return refreshBuffer;
     }
 
+    /// <summary>Whether a token with <paramref name="claims"/> is due for a refresh at <paramref name="now"/> (no expiry: due).</summary>
+    public static bool IsDue(AccessTokenClaims claims, DateTimeOffset now, TimeSpan refreshBuffer) =>
+        claims.ExpiresAt is not { } exp || exp - now <= EffectiveBuffer(claims, refreshBuffer);
+
     /// <summary>As <see cref="EffectiveBuffer(AccessTokenClaims?, TimeSpan)"/> for a signed-in session.</summary>
     public static TimeSpan EffectiveBuffer(AuthResult auth, TimeSpan refreshBuffer) => EffectiveBuffer(auth.Claims, refreshBuffer);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -247,31 +246,15 @@ public sealed partial class SessionResolver
 
     // Inside the refresh window: the configured buffer, at most half the token's lifetime (as in the circuit), so a
     // buffer longer than the token does not refresh on every request.
-    private bool IsExpiring(AccessTokenClaims claims) =>
-        claims.ExpiresAt is not { } exp || exp - time.GetUtcNow() <= RefreshWindow.EffectiveBuffer(claims, options.Value.RefreshBuffer);
+    private bool IsExpiring(AccessTokenClaims claims) => RefreshWindow.IsDue(claims, time.GetUtcNow(), options.Value.RefreshBuffer);
 
     private bool IsExpired(AccessTokenClaims claims) =>
         claims.ExpiresAt is not { } exp || exp <= time.GetUtcNow();
-
-    private static TimeSpan? RetryAfterOf(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is WorkOSRateLimitException { RetryAfter: { } retryAfter })
-            {
-                return retryAfter;
-            }
-        }
-
-        return null;
-    }
 
     private Session? TryUnseal(string sealedSession) => encryption.TryUnsealSession(sealedSession, Password);
 
     /// <summary>Unseals a cookie value without resolving it (sign-out reads the session id of a cookie the scheme could not use).</summary>
     internal Session? TryUnsealCookie(string sealedSession) => sealedSession.Length is > 0 and <= MaxCookieLength ? TryUnseal(sealedSession) : null;
-
-    private string Seal(Session session) => encryption.SealSession(session, Password);
 
     internal static AccessTokenClaims? TryReadClaims(string accessToken) =>
         AccessTokens.TryParseUnverified(accessToken, out var claims) ? claims : null;
@@ -282,11 +265,7 @@ public sealed partial class SessionResolver
     [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "A refreshed AuthKit session could not be verified or read back; treating it as invalid.")]
     private static partial void LogSuccessorRejected(ILogger logger);
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "AuthKit session refresh failed (final: {IsFinal}, {ErrorType}).")]
-    private static partial void LogRefreshFailed(ILogger logger, bool isFinal, string errorType);
 
-    [LoggerMessage(EventId = 5104, Level = LogLevel.Debug, Message = "AuthKit session refreshed at WorkOS (organization switch: {Switch}).")]
-    private static partial void LogRefreshed(ILogger logger, bool @switch);
 }
 
 /// <summary>A cached session's relay and ended-registry keys, attached to its <see cref="VerifiedSessionCache"/> entry.</summary>
