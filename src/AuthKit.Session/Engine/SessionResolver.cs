@@ -220,20 +220,34 @@ public sealed partial class SessionResolver
         }
 
         var error = outcome.Error!;
-        if (outcome.IsFinal)
-        {
-            return SessionResolution.Rejected(current, error, outcome.IsOwner);
-        }
 
-        // Transient: keep the session while the access token is still valid and was not proven bad.
+        // Keep the session while the access token is still valid and was not proven bad: after a transient failure, and
+        // after a rejected refresh token too. WorkOS answers invalid_grant both for a revoked session and for a refresh
+        // token another server already used (a race the in-memory store cannot see), and the access token it issued is
+        // valid until it expires either way; a sign-out through this app is caught by the ended check, not here. The
+        // cookie is neither cleared nor rewritten (no successor is known); once the token expires, the rejection stands.
         var stillValid = !IsExpired(unverified) && !IsProvenBad(check);
         if (stillValid && check is not { IsValid: true })
         {
             var recheck = await verifier.ValidateAsync(current.AccessToken!, cancellationToken).ConfigureAwait(false);
-            stillValid = !IsProvenBad(recheck);
+            stillValid = recheck.IsValid || (!outcome.IsFinal && !IsProvenBad(recheck));
+        }
+
+        if (outcome.IsFinal)
+        {
+            return stillValid
+                ? SessionResolution.RejectedWhileValid(current, error, RetryWithin(unverified), outcome.IsOwner)
+                : SessionResolution.Rejected(current, error, outcome.IsOwner);
         }
 
         return SessionResolution.Unavailable(current, error, outcome.RetryAfter ?? DefaultRetryAfter, stillValid, outcome.IsOwner);
+    }
+
+    /// <summary>When to look again at a session whose refresh token was rejected: the default, at most until its access token expires.</summary>
+    private TimeSpan RetryWithin(AccessTokenClaims claims)
+    {
+        var remaining = claims.ExpiresAt is { } exp ? exp - time.GetUtcNow() : TimeSpan.Zero;
+        return remaining < DefaultRetryAfter ? (remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) : DefaultRetryAfter;
     }
 
     /// <summary>Checked and rejected (bad signature, expired, malformed); "keys unavailable" proves nothing.</summary>

@@ -21,11 +21,14 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
 {
     public const string CookiePassword = "integration-test-cookie-password-0123456789";
 
-    private AuthKitTestHost(WebApplication app, WorkOSEmulator emulator, FakeTimeProvider time)
+    private readonly bool _ownsEmulator;
+
+    private AuthKitTestHost(WebApplication app, WorkOSEmulator emulator, FakeTimeProvider time, bool ownsEmulator)
     {
         App = app;
         Emulator = emulator;
         Time = time;
+        _ownsEmulator = ownsEmulator;
     }
 
     public WebApplication App { get; }
@@ -34,10 +37,20 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
     public TestServer Server => App.GetTestServer();
     public IServiceProvider Services => App.Services;
 
-    public static async Task<AuthKitTestHost> StartAsync(Action<IAuthKitBuilder>? configure = null, Action<WebApplication>? map = null)
+    public static Task<AuthKitTestHost> StartAsync(Action<IAuthKitBuilder>? configure = null, Action<WebApplication>? map = null) =>
+        StartAsync(null, configure, map);
+
+    /// <summary>
+    /// Another server of the same app: its own process state (engine, in-memory store, caches), the same emulator, clock and
+    /// cookie password as <paramref name="sibling"/>. Dispose it before the sibling, which owns the emulator.
+    /// </summary>
+    public static Task<AuthKitTestHost> StartSiblingAsync(AuthKitTestHost sibling, Action<IAuthKitBuilder>? configure = null, Action<WebApplication>? map = null) =>
+        StartAsync(sibling, configure, map);
+
+    private static async Task<AuthKitTestHost> StartAsync(AuthKitTestHost? sibling, Action<IAuthKitBuilder>? configure, Action<WebApplication>? map)
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var emulator = await WorkOSEmulator.StartAsync(new WorkOSEmulatorOptions { TimeProvider = time, AccessTokenLifetime = TimeSpan.FromMinutes(5) });
+        var time = sibling?.Time ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var emulator = sibling?.Emulator ?? await WorkOSEmulator.StartAsync(new WorkOSEmulatorOptions { TimeProvider = time, AccessTokenLifetime = TimeSpan.FromMinutes(5) });
         try
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -74,11 +87,15 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
             });
             map?.Invoke(app);
             await app.StartAsync();
-            return new AuthKitTestHost(app, emulator, time);
+            return new AuthKitTestHost(app, emulator, time, ownsEmulator: sibling is null);
         }
         catch
         {
-            await emulator.DisposeAsync();
+            if (sibling is null)
+            {
+                await emulator.DisposeAsync();
+            }
+
             throw;
         }
     }
@@ -110,7 +127,10 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-        await Emulator.DisposeAsync();
+        if (_ownsEmulator)
+        {
+            await Emulator.DisposeAsync();
+        }
     }
 
     internal sealed record Me(string Email, string? SessionId, string? OrganizationId, string? Role, long? ExpiresAt);
