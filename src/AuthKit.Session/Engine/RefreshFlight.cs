@@ -56,6 +56,9 @@ internal sealed partial class RefreshFlight
     /// <summary>The relay the flight reads first and records into.</summary>
     public SessionRelay Relay => _relay;
 
+    /// <summary>The engine settings the flight runs with (refresh window, lease).</summary>
+    public IOptions<SessionEngineOptions> EngineOptions => _engine;
+
     /// <summary>Runs (or joins) the flight for <paramref name="session"/>'s refresh token and <paramref name="organizationId"/> (null: keep the token's).</summary>
     public Task<RefreshOutcome> RunAsync(Session session, string? organizationId, CancellationToken cancellationToken = default) =>
         RunAsync(session, organizationId, depth: 0, cancellationToken);

@@ -78,6 +78,21 @@ public sealed class SessionResolution
     /// <summary>Whether the user is signed in for this request.</summary>
     public bool IsSignedIn => Auth.IsAuthenticated;
 
+    /// <summary>This resolution as seen by a caller that joined it (not the one that ran it, so it raises no events).</summary>
+    internal SessionResolution AsJoined() => IsOwner ? new()
+    {
+        Status = Status,
+        Auth = Auth,
+        Previous = Previous,
+        SealedSession = SealedSession,
+        CalledWorkOS = CalledWorkOS,
+        IsOwner = false,
+        Error = Error,
+        RetryAfter = RetryAfter,
+        AccessTokenStillValid = AccessTokenStillValid,
+        IsFinal = IsFinal,
+    } : this;
+
     internal static SessionResolution Authenticated(AuthResult auth) => new() { Status = SessionResolutionStatus.Authenticated, Auth = auth };
 
     internal static SessionResolution Updated(AuthResult auth, AuthResult previous, string sealedSession, bool calledWorkOS, bool isOwner) =>
