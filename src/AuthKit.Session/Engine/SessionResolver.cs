@@ -324,7 +324,9 @@ public sealed partial class SessionResolver
         }
 
         var current = AuthResult.FromSession(session, unverified);
-        var outcome = await RefreshAsync(session, organizationId: null, cancellationToken).ConfigureAwait(false);
+        // The relay was read just above for this refresh token (unless a successor was picked up from it): the flight
+        // need not read it again before taking the lease.
+        var outcome = await RefreshAsync(session, organizationId: null, relayChecked: pickedUp is null, cancellationToken).ConfigureAwait(false);
         var resolution = await ToResolutionAsync(current, unverified, check, outcome, cancellationToken).ConfigureAwait(false);
         if (pickedUp is not null && resolution.Status == SessionResolutionStatus.Unavailable && resolution.AccessTokenStillValid)
         {
@@ -350,7 +352,7 @@ public sealed partial class SessionResolver
         }
 
         var current = AuthResult.FromSession(session, unverified);
-        var outcome = await RefreshAsync(session, organizationId, cancellationToken).ConfigureAwait(false);
+        var outcome = await RefreshAsync(session, organizationId, relayChecked: false, cancellationToken).ConfigureAwait(false);
         var resolution = await ToResolutionAsync(current, unverified, null, outcome, cancellationToken).ConfigureAwait(false);
         return resolution;
     }
@@ -412,8 +414,8 @@ public sealed partial class SessionResolver
         check is { IsValid: false } && check.Failure != AccessTokenFailure.KeysUnavailable;
 
     /// <summary>The one refresh flight (shared with the core's npm-style API): relay, lease, WorkOS, seal, record.</summary>
-    private Task<RefreshOutcome> RefreshAsync(Session session, string? organizationId, CancellationToken cancellationToken) =>
-        core.Flight.RunAsync(session, organizationId, cancellationToken);
+    private Task<RefreshOutcome> RefreshAsync(Session session, string? organizationId, bool relayChecked, CancellationToken cancellationToken) =>
+        core.Flight.RunAsync(session, organizationId, cancellationToken, relayChecked);
 
     private bool IsExpired(AccessTokenClaims claims) =>
         claims.ExpiresAt is not { } exp || exp <= time.GetUtcNow();
