@@ -249,11 +249,20 @@ public sealed partial class SessionResolver
             return SessionResolution.Invalid;
         }
 
-        var resolution = await ResolveSessionAsync(session, force: false, refreshBuffer, CancellationToken.None).ConfigureAwait(false);
+        var unverified = TryReadClaims(session.AccessToken);
+        if (unverified is null)
+        {
+            LogCookieRejected(logger, "malformed access token", session.AccessToken.Length);
+            _cache.Remove(key);
+            return SessionResolution.Invalid;
+        }
+
+        var keys = RelayKeys.For(session.RefreshToken, unverified.SessionId);
+        var resolution = await ResolveSessionAsync(session, unverified, keys, force: false, refreshBuffer, CancellationToken.None).ConfigureAwait(false);
         switch (resolution.Status)
         {
             case SessionResolutionStatus.Authenticated:
-                _cache.Set(key, resolution.Auth, RelayKeys.Of(resolution.Auth));
+                _cache.Set(key, resolution.Auth, keys); // the presented session: its keys are the ones just used
                 break;
             case SessionResolutionStatus.Updated:
                 _cache.Remove(key);
@@ -282,17 +291,23 @@ public sealed partial class SessionResolver
         ResolveSessionAsync(session, force, options.Value.RefreshBuffer, cancellationToken);
 
     /// <summary>As <see cref="ResolveSessionAsync(Session, bool, CancellationToken)"/> with an explicit refresh window (zero: only when expired).</summary>
-    internal async Task<SessionResolution> ResolveSessionAsync(Session session, bool force, TimeSpan refreshBuffer, CancellationToken cancellationToken)
+    internal Task<SessionResolution> ResolveSessionAsync(Session session, bool force, TimeSpan refreshBuffer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         var unverified = TryReadClaims(session.AccessToken);
         if (unverified is null)
         {
             LogCookieRejected(logger, "malformed access token", session.AccessToken.Length);
-            return SessionResolution.Invalid;
+            return Task.FromResult(SessionResolution.Invalid);
         }
 
-        if (await relay.IsEndedAsync(unverified.SessionId, cancellationToken).ConfigureAwait(false))
+        return ResolveSessionAsync(session, unverified, RelayKeys.For(session.RefreshToken, unverified.SessionId), force, refreshBuffer, cancellationToken);
+    }
+
+    /// <summary>The pipeline after the unseal, with the session's store keys derived once (the cookie path caches them).</summary>
+    private async Task<SessionResolution> ResolveSessionAsync(Session session, AccessTokenClaims unverified, RelayKeys keys, bool force, TimeSpan refreshBuffer, CancellationToken cancellationToken)
+    {
+        if (unverified.SessionId is not null && await relay.IsEndedByKeyAsync(keys.EndedKey, cancellationToken).ConfigureAwait(false))
         {
             return SessionResolution.Ended;
         }
@@ -301,7 +316,7 @@ public sealed partial class SessionResolver
 
         // A newer session for this browser may already exist (refreshed by a circuit or another request).
         string? pickedUp = null;
-        var hit = await relay.FindNewestAsync(session.RefreshToken, cancellationToken).ConfigureAwait(false);
+        var hit = await relay.FindNewestByKeyAsync(keys.RelayKey, cancellationToken).ConfigureAwait(false);
         if (hit is not null && TryUnseal(hit.SealedSession) is { } newer && TryReadClaims(newer.AccessToken) is { } newerClaims)
         {
             session = newer;
@@ -444,9 +459,11 @@ public sealed partial class SessionResolver
 internal sealed record RelayKeys(string RelayKey, string EndedKey)
 {
     /// <summary>The keys of a signed-in session; null when anonymous (the cache only holds signed-in sessions).</summary>
-    public static RelayKeys? Of(AuthResult auth) => auth.IsAuthenticated
-        ? new(SessionRelay.KeyForRefreshToken(auth.RefreshToken), SessionRelay.KeyForSessionId(auth.SessionId))
-        : null;
+    public static RelayKeys? Of(AuthResult auth) => auth.IsAuthenticated ? For(auth.RefreshToken!, auth.SessionId) : null;
+
+    /// <summary>The keys of the session holding <paramref name="refreshToken"/> with id <paramref name="sessionId"/>.</summary>
+    public static RelayKeys For(string refreshToken, string? sessionId) =>
+        new(SessionRelay.KeyForRefreshToken(refreshToken), SessionRelay.KeyForSessionId(sessionId ?? string.Empty));
 
     /// <summary>Computes the keys of an entry stored without them (e.g. by the core) and attaches them for next time.</summary>
     public static RelayKeys AttachTo(VerifiedSessionCache.Entry entry)
