@@ -79,19 +79,21 @@ public sealed class SessionResolution
     public bool IsSignedIn => Auth.IsAuthenticated;
 
     /// <summary>This resolution as seen by a caller that joined it (not the one that ran it, so it raises no events).</summary>
-    internal SessionResolution AsJoined() => IsOwner ? new()
+    internal SessionResolution AsJoined() => IsOwner ? With(isOwner: false, IsFinal) : this;
+
+    private SessionResolution With(bool isOwner, bool isFinal) => new()
     {
         Status = Status,
         Auth = Auth,
         Previous = Previous,
         SealedSession = SealedSession,
         CalledWorkOS = CalledWorkOS,
-        IsOwner = false,
+        IsOwner = isOwner,
         Error = Error,
         RetryAfter = RetryAfter,
         AccessTokenStillValid = AccessTokenStillValid,
-        IsFinal = IsFinal,
-    } : this;
+        IsFinal = isFinal,
+    };
 
     internal static SessionResolution Authenticated(AuthResult auth) => new() { Status = SessionResolutionStatus.Authenticated, Auth = auth };
 
@@ -101,18 +103,9 @@ public sealed class SessionResolution
     internal static SessionResolution Rejected(AuthResult previous, Exception error, bool isOwner) =>
         new() { Status = SessionResolutionStatus.Rejected, Auth = AuthResult.Anonymous, Previous = previous, Error = error, IsFinal = true, IsOwner = isOwner };
 
+    /// <summary>The refresh token was refused while the access token is still valid: signed in until it expires.</summary>
     internal static SessionResolution RejectedWhileValid(AuthResult previous, Exception error, TimeSpan retryAfter, bool isOwner) =>
-        new()
-        {
-            Status = SessionResolutionStatus.Unavailable,
-            Auth = previous,
-            Previous = previous,
-            Error = error,
-            RetryAfter = retryAfter,
-            AccessTokenStillValid = true,
-            IsFinal = true,
-            IsOwner = isOwner,
-        };
+        Unavailable(previous, error, retryAfter, stillValid: true, isOwner).With(isOwner, isFinal: true);
 
     internal static SessionResolution Unavailable(AuthResult previous, Exception error, TimeSpan retryAfter, bool stillValid, bool isOwner) =>
         new()
