@@ -115,6 +115,13 @@ public sealed class NewAppFixture : IAsyncLifetime
                 {
                     Directory.Delete(cached, recursive: true);
                 }
+
+                // The package's folder too, when this run's version was its only one.
+                var idFolder = Path.GetDirectoryName(cached)!;
+                if (Directory.Exists(idFolder) && !Directory.EnumerateFileSystemEntries(idFolder).Any())
+                {
+                    Directory.Delete(idFolder);
+                }
             }
         }
 
