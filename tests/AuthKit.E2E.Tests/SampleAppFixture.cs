@@ -17,8 +17,6 @@ public class SampleAppFixture : IAsyncLifetime
     /// <summary>How long before expiry a session is refreshed.</summary>
     public static readonly TimeSpan RefreshBuffer = TimeSpan.FromSeconds(2);
 
-    private const string ChromiumPath = "/usr/bin/chromium";
-
     /// <summary>Whether the sample prerenders its interactive pages (its default). Default true.</summary>
     protected virtual bool Prerender => true;
 
@@ -38,10 +36,7 @@ public class SampleAppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(ArtifactsDirectory);
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (apt-get install chromium); test.sh does this.");
-        }
+        Chromium.EnsureInstalled();
 
         _app = await SampleAppProcess.StartAsync(new Dictionary<string, string>
         {
@@ -54,14 +49,8 @@ public class SampleAppFixture : IAsyncLifetime
         // Generous for a loaded 2-core CI machine; waits tied to token lifetimes set their own timeouts.
         Assertions.SetDefaultExpectTimeout(10_000);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            // evil.test is the cross-site attacker of CrossSiteTests: a page server on loopback under another site's name.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--host-resolver-rules=MAP evil.test 127.0.0.1"],
-        });
+        // evil.test is the cross-site attacker of CrossSiteTests: a page server on loopback under another site's name.
+        _browser = await Chromium.LaunchAsync(_playwright, "--host-resolver-rules=MAP evil.test 127.0.0.1");
     }
 
     public async Task DisposeAsync()
