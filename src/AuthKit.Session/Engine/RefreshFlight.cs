@@ -120,7 +120,12 @@ internal sealed partial class RefreshFlight
 
     private async Task<RefreshOutcome> FlyCoreAsync(Session session, string? organizationId, int depth, bool relayChecked, string leaseKey)
     {
-        if (!relayChecked && await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false) is { } fromRelay)
+        // In process, the relay read before the flight (by the resolver, or here) is enough: flights for one token are
+        // joined and their result shared for the grace period. With a shared store, another server may record a
+        // successor and release its lease between any read and our lease, so the read that counts is the one made
+        // while holding the lease (below); a waiter reads it while it waits.
+        var shared = _relay.IsShared;
+        if (!relayChecked && !shared && await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false) is { } fromRelay)
         {
             return fromRelay;
         }
@@ -144,6 +149,11 @@ internal sealed partial class RefreshFlight
         var renewing = lease is null ? Task.CompletedTask : RenewWhileRunningAsync(lease, renewal.Token);
         try
         {
+            if (shared && await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false) is { } recorded)
+            {
+                return recorded; // rotated by another server before we held the lease: nothing to spend
+            }
+
             return await RefreshAtWorkOSAsync(session, organizationId, depth).ConfigureAwait(false);
         }
         finally

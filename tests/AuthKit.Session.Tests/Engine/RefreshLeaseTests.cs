@@ -85,6 +85,30 @@ public sealed class RefreshLeaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_server_that_read_the_relay_before_another_server_rotated_the_token_finds_the_successor_under_the_lease()
+    {
+        // B reads the relay (nothing yet), then stalls before asking for the lease; A refreshes, records and releases.
+        // When B gets the lease, its successor is already recorded: B must not spend the used token.
+        var stalledB = new SharedMemoryStore(_h.Store) { LeaseGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var serverA = _h.NewServer(new SharedMemoryStore(_h.Store));
+        var serverB = _h.NewServer(stalledB);
+        var cookie = _h.NewCookie();
+        _h.Time.Advance(TimeSpan.FromMinutes(6));
+
+        var b = serverB.ResolveCookieAsync(cookie).AsTask();
+        await stalledB.LeaseWaiting.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var a = await serverA.ResolveCookieAsync(cookie).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        stalledB.LeaseGate!.SetResult();
+        var resultB = await b.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(a.CalledWorkOS);
+        Assert.Equal(SessionResolutionStatus.Updated, resultB.Status);
+        Assert.False(resultB.CalledWorkOS);
+        Assert.Equal(a.SealedSession, resultB.SealedSession);
+        Assert.Equal(1, _h.WorkOS.RefreshRequests);
+    }
+
+    [Fact]
     public async Task A_server_losing_a_refresh_race_without_a_shared_lease_waits_for_the_winners_successor_instead_of_signing_out()
     {
         // Two servers share rotations but not a lease (as with an IDistributedCache store): both call WorkOS, the second
@@ -145,8 +169,22 @@ public sealed class RefreshLeaseTests : IDisposable
     /// <summary>The in-memory store presented as shared (one store, several "servers" in this process).</summary>
     private sealed class SharedMemoryStore(ISessionStore inner) : ISessionStore
     {
+        /// <summary>When set, a lease is only asked for once this completes (holds a server between its relay read and its lease).</summary>
+        public TaskCompletionSource? LeaseGate { get; init; }
+        public TaskCompletionSource LeaseWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public bool IsShared => true;
-        public ValueTask<SessionRefreshLease?> TryAcquireRefreshLeaseAsync(string key, TimeSpan duration, CancellationToken cancellationToken = default) => inner.TryAcquireRefreshLeaseAsync(key, duration, cancellationToken);
+
+        public async ValueTask<SessionRefreshLease?> TryAcquireRefreshLeaseAsync(string key, TimeSpan duration, CancellationToken cancellationToken = default)
+        {
+            if (LeaseGate is { } gate)
+            {
+                LeaseWaiting.TrySetResult();
+                await gate.Task;
+            }
+
+            return await inner.TryAcquireRefreshLeaseAsync(key, duration, cancellationToken);
+        }
+
         public ValueTask<bool> RenewRefreshLeaseAsync(SessionRefreshLease lease, TimeSpan duration, CancellationToken cancellationToken = default) => inner.RenewRefreshLeaseAsync(lease, duration, cancellationToken);
         public ValueTask ReleaseRefreshLeaseAsync(SessionRefreshLease lease, CancellationToken cancellationToken = default) => inner.ReleaseRefreshLeaseAsync(lease, cancellationToken);
         public ValueTask SetRotationAsync(string key, SessionRotation rotation, TimeSpan lifetime, CancellationToken cancellationToken = default) => inner.SetRotationAsync(key, rotation, lifetime, cancellationToken);
