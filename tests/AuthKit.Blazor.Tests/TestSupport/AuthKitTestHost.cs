@@ -21,11 +21,14 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
 {
     public const string CookiePassword = "integration-test-cookie-password-0123456789";
 
-    private AuthKitTestHost(WebApplication app, WorkOSEmulator emulator, FakeTimeProvider time)
+    private readonly bool _ownsEmulator;
+
+    private AuthKitTestHost(WebApplication app, WorkOSEmulator emulator, FakeTimeProvider time, bool ownsEmulator)
     {
         App = app;
         Emulator = emulator;
         Time = time;
+        _ownsEmulator = ownsEmulator;
     }
 
     public WebApplication App { get; }
@@ -34,10 +37,21 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
     public TestServer Server => App.GetTestServer();
     public IServiceProvider Services => App.Services;
 
-    public static async Task<AuthKitTestHost> StartAsync(Action<IAuthKitBuilder>? configure = null, Action<WebApplication>? map = null)
+    public static Task<AuthKitTestHost> StartAsync(Action<IAuthKitBuilder>? configure = null, Action<WebApplication>? map = null) =>
+        StartAsync(configure, map, emulatorOptions: null);
+
+    /// <summary>
+    /// Starts a host. <paramref name="emulatorOptions"/> adjusts the emulator's options (seed, lifetimes);
+    /// <paramref name="sharedWith"/> makes this host a second server of another host's app: the same emulator and clock
+    /// (not disposed here), and <paramref name="services"/> can register what the servers share (data protection keys).
+    /// </summary>
+    public static async Task<AuthKitTestHost> StartAsync(Action<IAuthKitBuilder>? configure, Action<WebApplication>? map,
+        Action<WorkOSEmulatorOptions>? emulatorOptions, AuthKitTestHost? sharedWith = null, Action<IServiceCollection>? services = null)
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var emulator = await WorkOSEmulator.StartAsync(new WorkOSEmulatorOptions { TimeProvider = time, AccessTokenLifetime = TimeSpan.FromMinutes(5) });
+        var time = sharedWith?.Time ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new WorkOSEmulatorOptions { TimeProvider = time, AccessTokenLifetime = TimeSpan.FromMinutes(5) };
+        emulatorOptions?.Invoke(options);
+        var emulator = sharedWith?.Emulator ?? await WorkOSEmulator.StartAsync(options);
         try
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -52,6 +66,7 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
             builder.Configuration["AuthKit:CookiePassword"] = CookiePassword;
             builder.Services.AddSingleton<TimeProvider>(time);
             builder.Services.AddRouting();
+            services?.Invoke(builder.Services);
             var authKit = builder.Services.AddAuthKit();
             configure?.Invoke(authKit);
 
@@ -74,11 +89,15 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
             });
             map?.Invoke(app);
             await app.StartAsync();
-            return new AuthKitTestHost(app, emulator, time);
+            return new AuthKitTestHost(app, emulator, time, ownsEmulator: sharedWith is null);
         }
         catch
         {
-            await emulator.DisposeAsync();
+            if (sharedWith is null)
+            {
+                await emulator.DisposeAsync();
+            }
+
             throw;
         }
     }
@@ -87,10 +106,10 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
     public TestBrowser NewBrowser() => new(this);
 
     /// <summary>Signs a browser in through the real flow: sign-in endpoint -> emulator (auto mode) -> callback.</summary>
-    public async Task<HttpResponseMessage> SignInAsync(TestBrowser browser, string email = "alice@example.com", string organizationId = "org_acme", string returnPathname = "/")
+    public async Task<HttpResponseMessage> SignInAsync(TestBrowser browser, string email = "alice@example.com", string? organizationId = "org_acme", string returnPathname = "/", string? extraQuery = null)
     {
         Emulator.SetAutoSignIn(email, organizationId);
-        var start = await browser.GetAsync("/auth/sign-in?returnPathname=" + Uri.EscapeDataString(returnPathname));
+        var start = await browser.GetAsync("/auth/sign-in?returnPathname=" + Uri.EscapeDataString(returnPathname) + (extraQuery is null ? "" : "&" + extraQuery));
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
         var authorize = start.Headers.Location!;
         Assert.StartsWith(Emulator.BaseUri.ToString(), authorize.ToString(), StringComparison.Ordinal);
@@ -110,7 +129,10 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-        await Emulator.DisposeAsync();
+        if (_ownsEmulator)
+        {
+            await Emulator.DisposeAsync();
+        }
     }
 
     internal sealed record Me(string Email, string? SessionId, string? OrganizationId, string? Role, long? ExpiresAt);

@@ -10,6 +10,18 @@ internal sealed class TestBrowser(AuthKitTestHost host)
 
     public IReadOnlyDictionary<string, string> Cookies => _cookies;
 
+    /// <summary>The same cookies talking to another server of the app.</summary>
+    public TestBrowser On(AuthKitTestHost other)
+    {
+        var browser = new TestBrowser(other);
+        foreach (var (name, value) in _cookies)
+        {
+            browser._cookies[name] = value;
+        }
+
+        return browser;
+    }
+
     public string? SessionCookie => _cookies.GetValueOrDefault("wos-session");
 
     public void SetCookie(string name, string value) => _cookies[name] = value;
