@@ -51,6 +51,8 @@ public sealed class SignInStepTests(SampleAppFixture fixture, ITestOutputHelper 
         await AssertAccessibleAsync(page);
         var code = await EmailCodeAsync(Erin);
 
+        // The refused code is answered 400 (the page again, with an alert), which the browser logs.
+        session.ExpectConsoleError("/auth/pending");
         var field = page.GetByLabel("Verification code");
         await field.FillAsync(code == "000000" ? "111111" : "000000");
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();

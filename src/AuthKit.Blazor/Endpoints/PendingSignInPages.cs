@@ -29,7 +29,7 @@ internal static class PendingSignInPages
 
         var html = new StringBuilder(2048);
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<meta name=\"referrer\" content=\"no-referrer\"><title>").Append(E(title)).Append("</title>")
+            .Append("<meta name=\"referrer\" content=\"no-referrer\"><link rel=\"icon\" href=\"data:,\"><title>").Append(E(title)).Append("</title>")
             .Append("<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}")
             .Append("ul{list-style:none;padding:0}li{margin:.5rem 0}button{font:inherit;padding:.5rem 1rem;cursor:pointer}")
             .Append(".authkit-org{width:100%;text-align:left}input{font:inherit;padding:.4rem;letter-spacing:.15em}")
