@@ -36,16 +36,23 @@ public sealed partial class PendingSignInTests
     internal static Dictionary<string, string> FormFields(string html)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (Match m in HiddenInput().Matches(html))
+        foreach (Match input in Input().Matches(html))
         {
-            fields[WebUtility.HtmlDecode(m.Groups[1].Value)] = WebUtility.HtmlDecode(m.Groups[2].Value);
+            var attributes = Attribute().Matches(input.Value).ToDictionary(a => a.Groups[1].Value, a => WebUtility.HtmlDecode(a.Groups[2].Value), StringComparer.Ordinal);
+            if (attributes.GetValueOrDefault("type") == "hidden" && attributes.TryGetValue("name", out var name))
+            {
+                fields[name] = attributes.GetValueOrDefault("value") ?? "";
+            }
         }
 
         return fields;
     }
 
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")]
-    private static partial Regex HiddenInput();
+    [GeneratedRegex("<input\\b[^>]*>")]
+    private static partial Regex Input();
+
+    [GeneratedRegex("([a-z-]+)=\"([^\"]*)\"")]
+    private static partial Regex Attribute();
 
     private static async Task<HttpResponseMessage> AnswerAsync(TestBrowser browser, string html, params (string Name, string Value)[] answer)
     {
@@ -257,6 +264,72 @@ public sealed partial class PendingSignInTests
         Assert.Matches("^[0-9a-f]{24}$", seen.FlowId);
         Assert.False(string.IsNullOrEmpty(seen.AntiforgeryToken));
         Assert.Equal("/auth/sign-in?returnPathname=%2F", seen.RestartPath);
+    }
+
+    [Fact]
+    public async Task An_app_renders_its_own_razor_component_for_the_step_and_its_form_completes_the_sign_in()
+    {
+        await using var host = await AuthKitTestHost.StartAsync(
+            b => b.WithEvents(e => e.OnPendingSignIn = ctx =>
+            {
+                ctx.Result = new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<CustomPendingPage>(new { Step = ctx });
+                return Task.CompletedTask;
+            }),
+            null, Seed, services: s => s.AddRazorComponents());
+        var browser = host.NewBrowser();
+
+        var callback = await host.SignInAsync(browser, "alice@example.com", organizationId: null);
+        var html = await callback.Content.ReadAsStringAsync();
+        var fields = FormFields(html);
+        var chosen = await AnswerAsync(browser, html, ("organizationId", "org_globex"));
+
+        Assert.Contains("<h1>Where do you want to work today?</h1>", html);
+        Assert.Contains("Work in Globex", html);
+        Assert.Contains("flow", fields.Keys);
+        Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
+        Assert.Equal("org_globex", (await (await browser.GetAsync("/api/me")).Content.ReadFromJsonAsync<AuthKitTestHost.Me>())!.OrganizationId);
+    }
+
+    [Fact]
+    public async Task Steps_the_app_cannot_finish_get_a_clear_page_with_a_restart()
+    {
+        await using var host = await StartAsync();
+        host.Emulator.InjectFault(new EmulatorFault
+        {
+            Route = "/user_management/authenticate",
+            GrantType = "authorization_code",
+            Status = 403,
+            Body = """{"code":"mfa_enrollment","message":"Enroll a factor.","pending_authentication_token":"pending_secret_enroll","user":{"object":"user","id":"user_bob","email":"bob@example.com"}}""",
+        });
+        var browser = host.NewBrowser();
+
+        var callback = await host.SignInAsync(browser, "bob@example.com", returnPathname: "/protected");
+        var html = await callback.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
+        Assert.Contains("<h1 id=\"authkit-title\">Set up multi-factor authentication</h1>", html);
+        Assert.DoesNotContain("<form", html);
+        Assert.Contains("href=\"/auth/sign-in?returnPathname=%2Fprotected\"", html);
+        Assert.DoesNotContain("pending_secret_enroll", html);
+        Assert.DoesNotContain(callback.Headers.GetValues("Set-Cookie"), c => c.Contains("pending_secret_enroll", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_mfa_challenge_naming_only_the_factor_gets_a_challenge_created_by_authkit()
+    {
+        await using var host = await StartAsync();
+        host.Emulator.InjectFault(new EmulatorFault
+        {
+            Route = "/user_management/authenticate",
+            GrantType = "authorization_code",
+            Status = 403,
+            Body = """{"code":"mfa_challenge","message":"MFA.","pending_authentication_token":"pending_x","authentication_factors":[{"object":"authentication_factor","id":"auth_factor_user_tess","type":"totp"}]}""",
+        });
+        var browser = host.NewBrowser();
+
+        var html = await (await host.SignInAsync(browser, "bob@example.com")).Content.ReadAsStringAsync();
+
+        Assert.Contains("<label for=\"authkit-code\">Authentication code</label>", html);
     }
 
     [Fact]
