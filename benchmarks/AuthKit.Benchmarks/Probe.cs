@@ -43,7 +43,7 @@ internal static partial class Probe
             var r = new Dictionary<string, double>
             {
                 ["cold WithAuth"] = await Measure(N, async i => await svc.WithAuthAsync(cookies[i])),
-                ["cold core, cache off"] = await Measure(N, async i => await nocache.Core.ValidateSealedSessionAsync(cookies[i])),
+                ["cold engine, cache off"] = await Measure(N, async i => await nocache.Engine.ResolveCookieAsync(cookies[i], TimeSpan.Zero, default)),
                 ["unseal+bare"] = await Measure(N, async i => await handler.ValidateTokenAsync(stack.Encryption.UnsealSession(cookies[i], BenchData.CookiePassword).AccessToken, p)),
                 ["unseal"] = await Measure(N, i => { stack.Encryption.UnsealSession(cookies[i], BenchData.CookiePassword); return ValueTask.CompletedTask; }),
                 ["verifier"] = await Measure(N, async i => await stack.Verifier.ValidateAsync(tokens[i])),
@@ -51,8 +51,8 @@ internal static partial class Probe
                 ["claims parse"] = await Measure(N, i => { AuthKit.Session.AccessTokens.TryParseUnverified(tokens[i], out _); return ValueTask.CompletedTask; }),
                 ["hash"] = await Measure(N, i => { AuthKit.Session.VerifiedSessionCache.CookieHash.Of(cookies[i]); return ValueTask.CompletedTask; }),
                 ["core.Decrypt+verifier"] = await Measure(N, async i => await stack.Verifier.ValidateAsync(nocache.Core.DecryptSession(cookies[i]).AccessToken)),
-                ["core.Decrypt+ValidateAndRefresh"] = await Measure(N, async i => await nocache.Core.ValidateAndRefreshAsync(nocache.Core.DecryptSession(cookies[i]))),
-                ["ValidateAndRefresh only"] = await Measure(N, async i => await nocache.Core.ValidateAndRefreshAsync(sessions[i])),
+                ["core.Decrypt+engine"] = await Measure(N, async i => await nocache.Engine.ResolveSessionAsync(nocache.Core.DecryptSession(cookies[i]), false, TimeSpan.Zero, default)),
+                ["engine session only"] = await Measure(N, async i => await nocache.Engine.ResolveSessionAsync(sessions[i], false, TimeSpan.Zero, default)),
                 ["warm WithAuth"] = await Measure(N, async i => await warm.WithAuthAsync(cookies[0])),
             };
             Console.WriteLine(string.Join(", ", r.Select(kv => $"{kv.Key} {kv.Value:F1}")));

@@ -39,9 +39,9 @@ public sealed class AuthKitStack : IDisposable
     /// <summary>A new verifier with nothing cached (its first validation fetches the JWKS).</summary>
     internal JwksAccessTokenVerifier CreateVerifier() => new(_options, _coreOptions, new HandlerHttpClientFactory(Handler), TimeProvider.System);
 
-    /// <summary>A service whose core (and so verified-session cache) is new; the verifier is the shared one.</summary>
+    /// <summary>A service whose engine and core (and so verified-session cache) are new; the verifier is the shared one.</summary>
     public AuthService<string, object> CreateService(AuthKitCoreOptions? coreOptions = null) =>
-        new(_options, _storage, new AuthKitCore(_options, WorkOS, Encryption, Verifier, coreOptions is null ? _coreOptions : Options.Create(coreOptions), TimeProvider.System), Encryption);
+        new(_options, _storage, new SessionResolver(new AuthKitCore(_options, WorkOS, Encryption, Verifier, coreOptions is null ? _coreOptions : Options.Create(coreOptions), TimeProvider.System)), Encryption);
 
     public void Dispose() => _workOSHttp.Dispose();
 }

@@ -41,7 +41,7 @@ internal static partial class AuthKitEventsRunner
         {
             return RaiseSafelyAsync(
                 () => events.SessionRefreshFailedAsync(new AuthKitSessionRefreshFailedContext(
-                    services, http, error, resolution.Status == SessionResolutionStatus.Rejected, previous.User?.Id, previous.SessionId)),
+                    services, http, error, resolution.IsFinal, previous.User?.Id, previous.SessionId)),
                 logger, nameof(AuthKitEvents.OnSessionRefreshFailed));
         }
 

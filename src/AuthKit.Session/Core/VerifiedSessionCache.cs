@@ -30,18 +30,6 @@ internal sealed class VerifiedSessionCache
 
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Returns the cached result when the cookie was verified before and its access token has not expired.</summary>
-    public bool TryGet(string sealedSession, DateTimeOffset now, out SealedSessionValidation validation) =>
-        TryGet(CookieHash.Of(sealedSession), now, out validation);
-
-    /// <summary>As <see cref="TryGet(string, DateTimeOffset, out SealedSessionValidation)"/>, with the cookie's hash already computed.</summary>
-    public bool TryGet(CookieHash key, DateTimeOffset now, out SealedSessionValidation validation)
-    {
-        var hit = TryGetEntry(key, now, out var entry);
-        validation = hit ? entry.Validation : null!;
-        return hit;
-    }
-
     /// <summary>
     /// Returns the entry when the cookie was verified before and its access token has not expired (expired entries are
     /// removed), so the caller can read or set its <see cref="Entry.Keys"/>.
@@ -159,9 +147,10 @@ internal sealed class VerifiedSessionCache
     {
         private RelayKeys? _keys;
 
-        public SealedSessionValidation Validation { get; } = new(auth, refreshed: false, sealedSession: null);
+        /// <summary>The engine's answer for this cookie while it stays fresh (one instance, so a warm request allocates nothing for it).</summary>
+        public SessionResolution Resolution { get; } = SessionResolution.Authenticated(auth);
 
-        public AuthResult Auth => Validation.Auth;
+        public AuthResult Auth => Resolution.Auth;
 
         public DateTimeOffset ExpiresAt { get; } = expiresAt;
 

@@ -56,14 +56,22 @@ internal sealed partial class RefreshFlight
     /// <summary>The relay the flight reads first and records into.</summary>
     public SessionRelay Relay => _relay;
 
-    /// <summary>Runs (or joins) the flight for <paramref name="session"/>'s refresh token and <paramref name="organizationId"/> (null: keep the token's).</summary>
-    public Task<RefreshOutcome> RunAsync(Session session, string? organizationId, CancellationToken cancellationToken = default) =>
-        RunAsync(session, organizationId, depth: 0, cancellationToken);
+    /// <summary>The engine settings the flight runs with (refresh window, lease).</summary>
+    public IOptions<SessionEngineOptions> EngineOptions => _engine;
+
+    /// <summary>
+    /// Runs (or joins) the flight for <paramref name="session"/>'s refresh token and <paramref name="organizationId"/>
+    /// (null: keep the token's). <paramref name="relayChecked"/>: the caller has just read the relay for this refresh token
+    /// and found nothing, so a flight it starts goes straight to the lease (a successor recorded in between is still found:
+    /// WorkOS rejects the spent token and the flight looks again before giving up).
+    /// </summary>
+    public Task<RefreshOutcome> RunAsync(Session session, string? organizationId, CancellationToken cancellationToken = default, bool relayChecked = false) =>
+        RunAsync(session, organizationId, depth: 0, relayChecked, cancellationToken);
 
     /// <summary>Flights running or sharing a finished result (for tests).</summary>
     internal int Count => _flights.Count;
 
-    private async Task<RefreshOutcome> RunAsync(Session session, string? organizationId, int depth, CancellationToken cancellationToken)
+    private async Task<RefreshOutcome> RunAsync(Session session, string? organizationId, int depth, bool relayChecked, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         var key = SessionRelay.LeaseKeyFor(session.RefreshToken, organizationId);
@@ -85,19 +93,19 @@ internal sealed partial class RefreshFlight
             if (_flights.TryAdd(key, flight))
             {
                 // The flight runs to completion even if this caller goes away: others may be waiting on it.
-                _ = FlyAsync(session, organizationId, depth, key, flight);
+                _ = FlyAsync(session, organizationId, depth, relayChecked, key, flight);
                 return await flight.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task FlyAsync(Session session, string? organizationId, int depth, string key, Flight flight)
+    private async Task FlyAsync(Session session, string? organizationId, int depth, bool relayChecked, string key, Flight flight)
     {
         RefreshOutcome outcome;
         try
         {
             await Task.Yield(); // never run the WorkOS call inline in the first caller's frame
-            outcome = await FlyCoreAsync(session, organizationId, depth, key).ConfigureAwait(false);
+            outcome = await FlyCoreAsync(session, organizationId, depth, relayChecked, key).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -110,9 +118,9 @@ internal sealed partial class RefreshFlight
         flight.Source.TrySetResult(outcome);
     }
 
-    private async Task<RefreshOutcome> FlyCoreAsync(Session session, string? organizationId, int depth, string leaseKey)
+    private async Task<RefreshOutcome> FlyCoreAsync(Session session, string? organizationId, int depth, bool relayChecked, string leaseKey)
     {
-        if (await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false) is { } fromRelay)
+        if (!relayChecked && await TryRelayAsync(session, organizationId, depth).ConfigureAwait(false) is { } fromRelay)
         {
             return fromRelay;
         }
@@ -264,7 +272,7 @@ internal sealed partial class RefreshFlight
             return RefreshOutcome.Failed(new TokenRefreshException("The session rotated too many times at once; try again.", next.User.Id, claims.SessionId), isFinal: false, retryAfter: TimeSpan.FromSeconds(1));
         }
 
-        return await RunAsync(next, organizationId, depth + 1, CancellationToken.None).ConfigureAwait(false);
+        return await RunAsync(next, organizationId, depth + 1, relayChecked: false, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Another holder has the lease: wait for its successor (notified by the store, else polled) up to the lease's lifetime.</summary>

@@ -15,7 +15,12 @@ public enum SessionResolutionStatus
     Authenticated,
     /// <summary>Signed in with a newer session (refreshed or picked up from the relay): write <see cref="SessionResolution.SealedSession"/>.</summary>
     Updated,
-    /// <summary>A refresh was needed and WorkOS failed transiently; see <see cref="SessionResolution.AccessTokenStillValid"/>.</summary>
+    /// <summary>
+    /// A refresh was needed and did not succeed, but the session is not over: WorkOS failed transiently, or it rejected the
+    /// refresh token while the access token is still valid (another server used it first). See
+    /// <see cref="SessionResolution.AccessTokenStillValid"/> (signed in when true), <see cref="SessionResolution.IsFinal"/>
+    /// and <see cref="SessionResolution.RetryAfter"/>. The cookie is kept.
+    /// </summary>
     Unavailable,
 }
 
@@ -54,7 +59,14 @@ public sealed class SessionResolution
     /// <summary>Why a refresh failed (<see cref="SessionResolutionStatus.Rejected"/>, <see cref="SessionResolutionStatus.Unavailable"/>); usually a <see cref="TokenRefreshException"/>.</summary>
     public Exception? Error { get; private init; }
 
-    /// <summary>For <see cref="SessionResolutionStatus.Unavailable"/>: when to try again (WorkOS's Retry-After, else 10 s).</summary>
+    /// <summary>
+    /// Whether WorkOS rejected the refresh token for good (<see cref="SessionResolutionStatus.Rejected"/>, or
+    /// <see cref="SessionResolutionStatus.Unavailable"/> while the access token is still valid: no refresh will succeed,
+    /// the session lasts until the access token expires).
+    /// </summary>
+    public bool IsFinal { get; private init; }
+
+    /// <summary>For <see cref="SessionResolutionStatus.Unavailable"/>: when to try again (WorkOS's Retry-After, else 10 s; after a final rejection, at most until the access token expires).</summary>
     public TimeSpan? RetryAfter { get; private init; }
 
     /// <summary>For <see cref="SessionResolutionStatus.Unavailable"/>: the current access token is still valid, so the user stays signed in.</summary>
@@ -66,13 +78,41 @@ public sealed class SessionResolution
     /// <summary>Whether the user is signed in for this request.</summary>
     public bool IsSignedIn => Auth.IsAuthenticated;
 
+    /// <summary>This resolution as seen by a caller that joined it (not the one that ran it, so it raises no events).</summary>
+    internal SessionResolution AsJoined() => IsOwner ? new()
+    {
+        Status = Status,
+        Auth = Auth,
+        Previous = Previous,
+        SealedSession = SealedSession,
+        CalledWorkOS = CalledWorkOS,
+        IsOwner = false,
+        Error = Error,
+        RetryAfter = RetryAfter,
+        AccessTokenStillValid = AccessTokenStillValid,
+        IsFinal = IsFinal,
+    } : this;
+
     internal static SessionResolution Authenticated(AuthResult auth) => new() { Status = SessionResolutionStatus.Authenticated, Auth = auth };
 
     internal static SessionResolution Updated(AuthResult auth, AuthResult previous, string sealedSession, bool calledWorkOS, bool isOwner) =>
         new() { Status = SessionResolutionStatus.Updated, Auth = auth, Previous = previous, SealedSession = sealedSession, CalledWorkOS = calledWorkOS, IsOwner = isOwner };
 
     internal static SessionResolution Rejected(AuthResult previous, Exception error, bool isOwner) =>
-        new() { Status = SessionResolutionStatus.Rejected, Auth = AuthResult.Anonymous, Previous = previous, Error = error, IsOwner = isOwner };
+        new() { Status = SessionResolutionStatus.Rejected, Auth = AuthResult.Anonymous, Previous = previous, Error = error, IsFinal = true, IsOwner = isOwner };
+
+    internal static SessionResolution RejectedWhileValid(AuthResult previous, Exception error, TimeSpan retryAfter, bool isOwner) =>
+        new()
+        {
+            Status = SessionResolutionStatus.Unavailable,
+            Auth = previous,
+            Previous = previous,
+            Error = error,
+            RetryAfter = retryAfter,
+            AccessTokenStillValid = true,
+            IsFinal = true,
+            IsOwner = isOwner,
+        };
 
     internal static SessionResolution Unavailable(AuthResult previous, Exception error, TimeSpan retryAfter, bool stillValid, bool isOwner) =>
         new()

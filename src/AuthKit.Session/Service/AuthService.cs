@@ -16,6 +16,7 @@ public sealed partial class AuthService<TRequest, TResponse>
 {
     private readonly IOptions<AuthKitOptions> _options;
     private readonly Lazy<ISessionStorage<TRequest, TResponse>> _storage;
+    private readonly SessionResolver _engine;
     private readonly AuthKitCore _core;
     private readonly ISessionEncryption _encryption;
     private readonly ILogger _logger;
@@ -23,32 +24,33 @@ public sealed partial class AuthService<TRequest, TResponse>
     /// <summary>Creates the service. Options are read on first use.</summary>
     /// <param name="options">AuthKit options.</param>
     /// <param name="storage">The host's cookie storage.</param>
-    /// <param name="core">The session core (singleton).</param>
+    /// <param name="engine">The session engine (singleton): every validation, refresh and sign-out goes through it.</param>
     /// <param name="encryption">Seals the PKCE state.</param>
     /// <param name="logger">Logger. Default none.</param>
     public AuthService(
         IOptions<AuthKitOptions> options,
         ISessionStorage<TRequest, TResponse> storage,
-        AuthKitCore core,
+        SessionResolver engine,
         ISessionEncryption encryption,
         ILogger<AuthService<TRequest, TResponse>>? logger = null)
-        : this(options, new Lazy<ISessionStorage<TRequest, TResponse>>(storage ?? throw new ArgumentNullException(nameof(storage))), core, encryption, logger)
+        : this(options, new Lazy<ISessionStorage<TRequest, TResponse>>(storage ?? throw new ArgumentNullException(nameof(storage))), engine, encryption, logger)
     {
     }
 
     private AuthService(
         IOptions<AuthKitOptions> options,
         Lazy<ISessionStorage<TRequest, TResponse>> storage,
-        AuthKitCore core,
+        SessionResolver engine,
         ISessionEncryption encryption,
         ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(core);
+        ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(encryption);
         _options = options;
         _storage = storage;
-        _core = core;
+        _engine = engine;
+        _core = engine.Core;
         _encryption = encryption;
         _logger = logger ?? NullLogger.Instance;
     }
@@ -81,11 +83,14 @@ public sealed partial class AuthService<TRequest, TResponse>
         var encryption = new SessionEncryption(time);
         var authKitCore = new AuthKitCore(options, workOS, encryption, verifier, core, time);
         var storage = new Lazy<ISessionStorage<TRequest, TResponse>>(() => storageFactory(options.Value));
-        return new AuthService<TRequest, TResponse>(options, storage, authKitCore, encryption, null);
+        return new AuthService<TRequest, TResponse>(options, storage, new SessionResolver(authKitCore), encryption, null);
     }
 
-    /// <summary>The session core.</summary>
+    /// <summary>The session core (sealing, verification).</summary>
     public AuthKitCore Core => _core;
+
+    /// <summary>The session engine this service runs on.</summary>
+    public SessionResolver Engine => _engine;
 
     /// <summary>The WorkOS client, for calls AuthKit does not wrap.</summary>
     public IWorkOSUserManagement WorkOS => _core.WorkOS;
@@ -95,8 +100,10 @@ public sealed partial class AuthService<TRequest, TResponse>
     private AuthKitOptions Settings => _options.Value;
 
     /// <summary>
-    /// Reads and validates the session cookie, refreshing expired tokens. Never throws for a bad cookie or a failed
-    /// refresh: those give <see cref="AuthResult.Anonymous"/>. When the tokens were refreshed,
+    /// Reads and validates the session cookie through the engine, refreshing tokens that are expired (or cannot be
+    /// verified), as the npm package's <c>withAuth</c> does. Never throws for a bad cookie or a failed refresh: those give
+    /// <see cref="AuthResult.Anonymous"/> (a transient WorkOS failure while the access token is still valid keeps the
+    /// user). When the tokens were refreshed, or a newer session of this browser was recorded by the engine,
     /// <see cref="WithAuthResult.RefreshedSessionData"/> holds the new cookie value to save.
     /// </summary>
     public async Task<WithAuthResult> WithAuthAsync(TRequest request, CancellationToken cancellationToken = default)
@@ -109,8 +116,14 @@ public sealed partial class AuthService<TRequest, TResponse>
                 return WithAuthResult.Anonymous;
             }
 
-            var validation = await _core.ValidateSealedSessionAsync(sealedSession, cancellationToken).ConfigureAwait(false);
-            return new WithAuthResult(validation.Auth, validation.SealedSession);
+            var resolution = await _engine.ResolveCookieAsync(sealedSession, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            if (!resolution.IsSignedIn)
+            {
+                Log.WithAuthFailed(_logger, resolution.Status.ToString(), resolution.IsFinal);
+                return WithAuthResult.Anonymous;
+            }
+
+            return new WithAuthResult(resolution.Auth, resolution.SealedSession);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -167,15 +180,30 @@ public sealed partial class AuthService<TRequest, TResponse>
     }
 
     /// <summary>
-    /// Forces a refresh (optionally into <paramref name="organizationId"/>, else the current organization) and seals the
-    /// successor. Throws <see cref="TokenRefreshException"/> on failure.
+    /// Forces a refresh through the engine (optionally into <paramref name="organizationId"/>, else the current
+    /// organization) and seals the successor (a successor the engine already recorded for this refresh token is used
+    /// instead of spending it). Throws <see cref="TokenRefreshException"/> on failure
+    /// (<see cref="TokenRefreshException.IsFinal"/> when WorkOS rejected the refresh token or the session was signed out).
     /// </summary>
     public async Task<SessionRefreshResult> RefreshSessionAsync(Session session, string? organizationId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var result = await _core.ValidateAndRefreshAsync(session, new RefreshOptions { Force = true, OrganizationId = organizationId }, cancellationToken)
-            .ConfigureAwait(false);
-        return new SessionRefreshResult(result.ToAuthResult(), result.Session, _core.EncryptSession(result.Session));
+        var resolution = string.IsNullOrEmpty(organizationId)
+            ? await _engine.ResolveSessionAsync(session, force: true, cancellationToken).ConfigureAwait(false)
+            : await _engine.SwitchOrganizationAsync(session, organizationId, cancellationToken).ConfigureAwait(false);
+        if (resolution.Status == SessionResolutionStatus.Updated && resolution.Auth.Session is { } next)
+        {
+            return new SessionRefreshResult(resolution.Auth, next, resolution.SealedSession!);
+        }
+
+        var sessionId = SessionResolver.TryReadClaims(session.AccessToken)?.SessionId;
+        throw resolution.Status switch
+        {
+            _ when resolution.Error is TokenRefreshException refresh => refresh,
+            SessionResolutionStatus.Ended => new TokenRefreshException("The session was signed out.", session.User?.Id, sessionId, isFinal: true),
+            SessionResolutionStatus.Invalid => new TokenRefreshException("The session's access token is malformed, or its successor did not verify.", session.User?.Id, sessionId, isFinal: true),
+            _ => new TokenRefreshException("Failed to refresh the session.", session.User?.Id, sessionId, resolution.Error),
+        };
     }
 
     /// <summary>

@@ -149,6 +149,17 @@ public sealed class TokenRefreshException : AuthKitException
         SessionId = sessionId;
     }
 
+    /// <summary>A final failure that did not come from WorkOS (the session was signed out through this app).</summary>
+    internal TokenRefreshException(string message, string? userId, string? sessionId, bool isFinal)
+        : base(message)
+    {
+        UserId = userId;
+        SessionId = sessionId;
+        _final = isFinal;
+    }
+
+    private readonly bool _final;
+
     /// <summary>The user whose session failed to refresh.</summary>
     public string? UserId { get; }
 
@@ -156,7 +167,7 @@ public sealed class TokenRefreshException : AuthKitException
     public string? SessionId { get; }
 
     /// <summary>True when the failure is final (the refresh token was rejected); false when a later retry may succeed.</summary>
-    public bool IsFinal => InnerException is WorkOSOAuthException { IsInvalidGrant: true } or WorkOSAuthenticationRequiredException;
+    public bool IsFinal => _final || InnerException is WorkOSOAuthException { IsInvalidGrant: true } or WorkOSAuthenticationRequiredException;
 }
 
 /// <summary>The callback's <c>state</c> does not match the verifier cookie.</summary>

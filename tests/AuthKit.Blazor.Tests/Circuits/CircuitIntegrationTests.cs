@@ -89,8 +89,10 @@ public sealed class CircuitIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_session_revoked_at_WorkOS_signs_the_circuit_out_when_its_token_needs_refreshing()
+    public async Task A_session_revoked_at_WorkOS_signs_the_circuit_out_when_its_access_token_expires()
     {
+        // WorkOS answers a revoked session's refresh exactly as a refresh token another server already used
+        // (invalid_grant), so the circuit keeps the session while its access token is valid, and no longer.
         var browser = _host.NewBrowser();
         await _host.SignInAsync(browser);
         await using var circuit = await OpenCircuitAsync(browser);
@@ -98,6 +100,11 @@ public sealed class CircuitIntegrationTests : IAsyncLifetime
 
         await circuit.RunForAsync(TimeSpan.FromMinutes(3.5));
         Assert.True(circuit.Auth.IsAuthenticated); // the access token is still valid and nothing asked WorkOS yet
+        Assert.Equal(0, _host.Emulator.RequestCounts.RejectedRefreshTokens);
+
+        await circuit.RunForAsync(TimeSpan.FromMinutes(1));
+        Assert.True(circuit.Auth.IsAuthenticated); // refresh rejected at 4 min; the token is valid until 5 min
+        Assert.True(_host.Emulator.RequestCounts.RejectedRefreshTokens >= 1);
 
         await circuit.RunForAsync(TimeSpan.FromMinutes(1));
 

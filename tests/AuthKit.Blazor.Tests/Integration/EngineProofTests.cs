@@ -12,12 +12,16 @@ namespace AuthKit.Blazor.Tests.Integration;
 /// The real session engine (scheme handler, SessionResolver, RefreshFlight, MemorySessionStore, the circuit's
 /// revalidator) against the real <see cref="WorkOSEmulator"/>, no fake backend. The race is made real: the emulator holds
 /// the one refresh call (a delay fault on the shared fake clock) until every other caller is seen waiting on it
-/// (RefreshFlight's "joined" log event), and only then is it let go.
+/// (the resolver's or RefreshFlight's "joined" log event), and only then is it let go.
 /// </summary>
 public sealed class EngineProofTests : IAsyncLifetime
 {
-    /// <summary>RefreshFlight: "Joined an in-flight refresh of the same session."</summary>
-    private const int JoinedFlightEvent = 3302;
+    /// <summary>
+    /// Waiting on the one refresh: RefreshFlight's "Joined an in-flight refresh of the same session." (3302, a circuit or
+    /// a request with another cookie of the session) or SessionResolver's "Joined an in-flight resolution of the same
+    /// session cookie." (5108, a request carrying the same cookie value).
+    /// </summary>
+    private static readonly int[] JoinedFlightEvent = [3302, 5108];
     private const string RefreshRoute = "/user_management/authenticate";
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 

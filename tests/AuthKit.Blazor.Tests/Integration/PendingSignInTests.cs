@@ -217,7 +217,7 @@ public sealed partial class PendingSignInTests
         var browser = first.NewBrowser();
         var html = await (await first.SignInAsync(browser, "alice@example.com", organizationId: null)).Content.ReadAsStringAsync();
 
-        var elsewhere = browser.On(second);
+        var elsewhere = browser.CloneTo(second);
         var chosen = await AnswerAsync(elsewhere, html, ("organizationId", "org_acme"));
 
         Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);

@@ -202,6 +202,36 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
         Assert.Null(browser.SessionCookie);
     }
 
+    [Fact]
+    public async Task Losing_a_refresh_race_to_another_server_keeps_the_user_signed_in_while_the_token_is_valid()
+    {
+        // Two servers with the default in-memory store: neither sees the other's rotation. Server A spends the refresh
+        // token; server B, asked with the same cookie a moment later, gets invalid_grant from WorkOS.
+        await using var serverB = await AuthKitTestHost.StartSiblingAsync(_host);
+        var onA = await SignedInBrowserAsync();
+        var onB = onA.CloneTo(serverB);
+        var cookie = onA.SessionCookie;
+        _host.Advance(TimeSpan.FromMinutes(4.5)); // inside the refresh buffer, valid for 30 more seconds
+
+        Assert.Equal(HttpStatusCode.OK, (await onA.GetAsync("/protected")).StatusCode);
+        Assert.NotEqual(cookie, onA.SessionCookie);
+
+        var lost = await onB.GetAsync("/api/me", r => r.Headers.Add("Accept", "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, lost.StatusCode);
+        Assert.Equal(1, _host.Emulator.RequestCounts.RejectedRefreshTokens);
+        Assert.False(lost.Headers.Contains("Set-Cookie")); // neither cleared nor rewritten: no successor is known here
+        Assert.Equal(cookie, onB.SessionCookie);
+        Assert.Equal((await MeAsync(onA)).SessionId, (await lost.Content.ReadFromJsonAsync<AuthKitTestHost.Me>())!.SessionId);
+
+        // Once the access token has expired, the rejection stands: anonymous and the dead cookie cleared.
+        _host.Advance(TimeSpan.FromMinutes(1));
+        var expired = await onB.GetAsync("/api/me", r => r.Headers.Add("Accept", "application/json"));
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        Assert.Null(onB.SessionCookie);
+        Assert.Equal(HttpStatusCode.OK, (await onA.GetAsync("/protected")).StatusCode); // the winner is unaffected
+    }
+
     [Theory]
     [InlineData("garbage")]
     [InlineData("Fe26.2**0123*abc*def*ghi*0*jkl~2")]

@@ -25,12 +25,12 @@ public sealed class SharedVerifiedCacheTests : IAsyncLifetime
         core.Cache.Remove(cookie);
 
         var response = await browser.GetAsync("/protected");
-        var hit = core.Cache.TryGet(cookie, _host.Time.GetUtcNow(), out var cached);
-        var validated = await core.ValidateSealedSessionAsync(cookie);
+        var hit = core.Cache.TryGetEntry(VerifiedSessionCache.CookieHash.Of(cookie), _host.Time.GetUtcNow(), out var cached);
+        var validated = await _host.Services.GetRequiredService<SessionResolver>().ResolveCookieAsync(cookie, TimeSpan.Zero, default); // AuthService's call
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(hit);
-        Assert.Same(cached, validated);
+        Assert.Same(cached.Resolution, validated);
     }
 
     [Fact]
@@ -41,12 +41,12 @@ public sealed class SharedVerifiedCacheTests : IAsyncLifetime
         await _host.SignInAsync(browser);
         var cookie = browser.SessionCookie!;
         await browser.GetAsync("/protected");
-        var cachedBefore = core.Cache.TryGet(cookie, _host.Time.GetUtcNow(), out _);
+        var cachedBefore = core.Cache.TryGetEntry(VerifiedSessionCache.CookieHash.Of(cookie), _host.Time.GetUtcNow(), out _);
 
         await browser.PostFormWithAntiforgeryAsync("/auth/sign-out", new Dictionary<string, string>());
 
         Assert.True(cachedBefore);
-        Assert.False(core.Cache.TryGet(cookie, _host.Time.GetUtcNow(), out _));
+        Assert.False(core.Cache.TryGetEntry(VerifiedSessionCache.CookieHash.Of(cookie), _host.Time.GetUtcNow(), out _));
     }
 
     [Fact]

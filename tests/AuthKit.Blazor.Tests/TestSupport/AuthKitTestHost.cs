@@ -41,6 +41,13 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
         StartAsync(configure, map, emulatorOptions: null);
 
     /// <summary>
+    /// Another server of the same app: its own process state (engine, in-memory store, caches), the same emulator, clock and
+    /// cookie password as <paramref name="sibling"/>. Dispose it before the sibling, which owns the emulator.
+    /// </summary>
+    public static Task<AuthKitTestHost> StartSiblingAsync(AuthKitTestHost sibling, Action<IAuthKitBuilder>? configure = null, Action<WebApplication>? map = null) =>
+        StartAsync(configure, map, emulatorOptions: null, sharedWith: sibling);
+
+    /// <summary>
     /// Starts a host. <paramref name="emulatorOptions"/> adjusts the emulator's options (seed, lifetimes);
     /// <paramref name="sharedWith"/> makes this host a second server of another host's app: the same emulator and clock
     /// (not disposed here), and <paramref name="services"/> can register what the servers share (data protection keys).

@@ -11,7 +11,7 @@ namespace AuthKit.Blazor.Tests.TestSupport;
 internal sealed class LogEventCounter : ILoggerProvider
 {
     private readonly ConcurrentDictionary<int, int> _counts = new();
-    private readonly List<(int EventId, int Count, TaskCompletionSource Reached)> _waits = [];
+    private readonly List<(int[] EventIds, int Count, TaskCompletionSource Reached)> _waits = [];
     private readonly Lock _gate = new();
 
     /// <summary>Adds this provider (at Debug level) to <paramref name="services"/>.</summary>
@@ -20,18 +20,24 @@ internal sealed class LogEventCounter : ILoggerProvider
 
     public int Count(int eventId) => _counts.GetValueOrDefault(eventId);
 
+    /// <summary>How often any of <paramref name="eventIds"/> was logged, together.</summary>
+    public int Count(int[] eventIds) => eventIds.Sum(Count);
+
     /// <summary>Completes once <paramref name="eventId"/> has been logged <paramref name="count"/> times.</summary>
-    public Task WhenCountAsync(int eventId, int count)
+    public Task WhenCountAsync(int eventId, int count) => WhenCountAsync([eventId], count);
+
+    /// <summary>Completes once <paramref name="eventIds"/> have been logged <paramref name="count"/> times together.</summary>
+    public Task WhenCountAsync(int[] eventIds, int count)
     {
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            if (Count(eventId) >= count)
+            if (Count(eventIds) >= count)
             {
                 return Task.CompletedTask;
             }
 
-            _waits.Add((eventId, count, reached));
+            _waits.Add((eventIds, count, reached));
         }
 
         return reached.Task;
@@ -46,10 +52,10 @@ internal sealed class LogEventCounter : ILoggerProvider
 
     private void Record(int eventId)
     {
-        var now = _counts.AddOrUpdate(eventId, 1, static (_, c) => c + 1);
+        _counts.AddOrUpdate(eventId, 1, static (_, c) => c + 1);
         lock (_gate)
         {
-            foreach (var wait in _waits.Where(w => w.EventId == eventId && now >= w.Count).ToList())
+            foreach (var wait in _waits.Where(w => w.EventIds.Contains(eventId) && Count(w.EventIds) >= w.Count).ToList())
             {
                 _waits.Remove(wait);
                 wait.Reached.TrySetResult();

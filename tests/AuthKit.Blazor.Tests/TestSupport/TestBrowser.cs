@@ -10,18 +10,6 @@ internal sealed class TestBrowser(AuthKitTestHost host)
 
     public IReadOnlyDictionary<string, string> Cookies => _cookies;
 
-    /// <summary>The same cookies talking to another server of the app.</summary>
-    public TestBrowser On(AuthKitTestHost other)
-    {
-        var browser = new TestBrowser(other);
-        foreach (var (name, value) in _cookies)
-        {
-            browser._cookies[name] = value;
-        }
-
-        return browser;
-    }
-
     public string? SessionCookie => _cookies.GetValueOrDefault("wos-session");
 
     public void SetCookie(string name, string value) => _cookies[name] = value;
@@ -29,9 +17,12 @@ internal sealed class TestBrowser(AuthKitTestHost host)
     public void RemoveCookie(string name) => _cookies.Remove(name);
 
     /// <summary>A copy of this browser's cookies in a new browser (e.g. a second tab holding an old cookie).</summary>
-    public TestBrowser Clone()
+    public TestBrowser Clone() => CloneTo(host);
+
+    /// <summary>A copy of this browser's cookies talking to <paramref name="other"/> (the same browser on another server).</summary>
+    public TestBrowser CloneTo(AuthKitTestHost other)
     {
-        var clone = new TestBrowser(host);
+        var clone = new TestBrowser(other);
         foreach (var (k, v) in _cookies)
         {
             clone._cookies[k] = v;

@@ -13,14 +13,14 @@ public sealed class VerifiedSessionCacheTests : IDisposable
     {
         var cookie = _h.Core.EncryptSession(_h.NewSession("org_acme"));
 
-        var first = await _h.Core.ValidateSealedSessionAsync(cookie);
-        var second = await _h.Core.ValidateSealedSessionAsync(cookie);
+        var first = await _h.Engine.ValidateCookieAsync(cookie);
+        var second = await _h.Engine.ValidateCookieAsync(cookie);
 
         Assert.Equal(1, _h.Verifier.Calls);
         Assert.Equal(1, _h.Encryption.UnsealSessionCalls);
         Assert.Same(first.Auth, second.Auth);
         Assert.True(second.Auth.IsAuthenticated);
-        Assert.False(second.Refreshed);
+        Assert.False(second.Refreshed());
         Assert.Null(second.SealedSession);
     }
 
@@ -28,12 +28,12 @@ public sealed class VerifiedSessionCacheTests : IDisposable
     public async Task Expiry_is_still_checked_on_every_request()
     {
         var cookie = _h.Core.EncryptSession(_h.NewSession(lifetime: TimeSpan.FromMinutes(1)));
-        await _h.Core.ValidateSealedSessionAsync(cookie);
+        await _h.Engine.ValidateCookieAsync(cookie);
 
         _h.Time.Advance(TimeSpan.FromMinutes(1));
-        var result = await _h.Core.ValidateSealedSessionAsync(cookie);
+        var result = await _h.Engine.ValidateCookieAsync(cookie);
 
-        Assert.True(result.Refreshed);
+        Assert.True(result.Refreshed());
         Assert.NotNull(result.SealedSession);
         Assert.Equal(1, _h.WorkOS.RefreshRequests);
         Assert.Equal(2, _h.Verifier.Calls);
@@ -45,11 +45,11 @@ public sealed class VerifiedSessionCacheTests : IDisposable
         var cookie = _h.Core.EncryptSession(_h.NewSession(lifetime: TimeSpan.FromMinutes(1)));
         _h.Time.Advance(TimeSpan.FromMinutes(2));
 
-        var refreshed = await _h.Core.ValidateSealedSessionAsync(cookie);
-        var next = await _h.Core.ValidateSealedSessionAsync(refreshed.SealedSession!);
-        var again = await _h.Core.ValidateSealedSessionAsync(refreshed.SealedSession!);
+        var refreshed = await _h.Engine.ValidateCookieAsync(cookie);
+        var next = await _h.Engine.ValidateCookieAsync(refreshed.SealedSession!);
+        var again = await _h.Engine.ValidateCookieAsync(refreshed.SealedSession!);
 
-        Assert.False(next.Refreshed);
+        Assert.False(next.Refreshed());
         Assert.Same(next.Auth, again.Auth);
         Assert.Equal(1, _h.Core.Cache.Count);
     }
@@ -59,10 +59,10 @@ public sealed class VerifiedSessionCacheTests : IDisposable
     {
         var session = _h.NewSession();
         var cookie = _h.Core.EncryptSession(session);
-        var first = await _h.Core.ValidateSealedSessionAsync(cookie);
+        var first = await _h.Engine.ValidateCookieAsync(cookie);
 
         _h.Core.InvalidateSession(first.Auth.SessionId!);
-        await _h.Core.ValidateSealedSessionAsync(cookie);
+        await _h.Engine.ValidateCookieAsync(cookie);
 
         Assert.Equal(2, _h.Verifier.Calls);
     }
@@ -72,9 +72,9 @@ public sealed class VerifiedSessionCacheTests : IDisposable
     {
         var session = _h.NewSession("org_acme");
         var cookie = _h.Core.EncryptSession(session);
-        await _h.Core.ValidateSealedSessionAsync(cookie);
+        await _h.Engine.ValidateCookieAsync(cookie);
 
-        await _h.Core.ValidateAndRefreshAsync(session, new RefreshOptions { Force = true, OrganizationId = "org_globex" });
+        await _h.Engine.RefreshAsync(session, "org_globex");
 
         Assert.Equal(0, _h.Core.Cache.Count);
     }
@@ -84,7 +84,7 @@ public sealed class VerifiedSessionCacheTests : IDisposable
     {
         var cookie = _h.Core.EncryptSession(_h.NewSession());
 
-        await Assert.ThrowsAnyAsync<AuthKitException>(() => _h.Core.ValidateSealedSessionAsync(Tamper.Middle(cookie)).AsTask());
+        Assert.Equal(SessionResolutionStatus.Invalid, (await _h.Engine.ValidateCookieAsync(Tamper.Middle(cookie))).Status);
 
         Assert.Equal(0, _h.Core.Cache.Count);
     }

@@ -81,12 +81,12 @@ public sealed class AuthKitSessionServiceCollectionExtensionsTests
         services.AddSingleton<TimeProvider>(workos.Time);
         services.AddHttpClient(AuthKitSessionServiceCollectionExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => workos);
         using var provider = services.BuildServiceProvider();
-        var core = provider.GetRequiredService<AuthKitCore>();
+        var engine = provider.GetRequiredService<SessionResolver>();
         var (access, refresh, _) = workos.CreateSession("user_alice", "org_acme");
         var session = new Session { AccessToken = access, RefreshToken = refresh, User = new WorkOSUser { Id = "user_alice", Email = "alice@example.com" } };
 
-        var valid = await core.ValidateAndRefreshAsync(session);
-        var refreshed = await core.ValidateAndRefreshAsync(session, new RefreshOptions { Force = true });
+        var valid = await engine.ValidateAndRefreshAsync(session);
+        var refreshed = await engine.RefreshAsync(session);
 
         Assert.False(valid.Refreshed);
         Assert.True(refreshed.Refreshed);

@@ -18,7 +18,7 @@ public sealed class RefreshLeaseTests : IDisposable
         _h.Time.Advance(TimeSpan.FromMinutes(6));
         var elsewhere = await _h.Store.TryAcquireRefreshLeaseAsync(SessionRelay.LeaseKeyFor(session.RefreshToken, null), TimeSpan.FromSeconds(10));
 
-        var waiting = _h.Resolver.ResolveCookieAsync(cookie);
+        var waiting = _h.Resolver.ResolveCookieAsync(cookie).AsTask();
         var successor = _h.NewSession(); // what the other server got from WorkOS
         var sealedSuccessor = _h.Seal(successor);
         await _h.Relay.RecordRotationAsync(session.RefreshToken, successor.RefreshToken, sealedSuccessor); // pushed to subscribers
@@ -39,7 +39,7 @@ public sealed class RefreshLeaseTests : IDisposable
         _h.Time.Advance(TimeSpan.FromMinutes(6));
         await _h.Store.TryAcquireRefreshLeaseAsync(SessionRelay.LeaseKeyFor(session.RefreshToken, null), TimeSpan.FromSeconds(10));
 
-        var waiting = _h.Resolver.ResolveCookieAsync(cookie);
+        var waiting = _h.Resolver.ResolveCookieAsync(cookie).AsTask();
         var advanced = TimeSpan.Zero;
         while (advanced < TimeSpan.FromSeconds(12))
         {
@@ -72,8 +72,8 @@ public sealed class RefreshLeaseTests : IDisposable
         _h.Time.Advance(TimeSpan.FromMinutes(6));
         _h.WorkOS.AuthenticateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var a = Enumerable.Range(0, 10).Select(_ => Task.Run(() => serverA.ResolveCookieAsync(cookie)));
-        var b = Enumerable.Range(0, 10).Select(_ => Task.Run(() => serverB.ResolveCookieAsync(cookie)));
+        var a = Enumerable.Range(0, 10).Select(_ => Task.Run(() => serverA.ResolveCookieAsync(cookie).AsTask()));
+        var b = Enumerable.Range(0, 10).Select(_ => Task.Run(() => serverB.ResolveCookieAsync(cookie).AsTask()));
         var all = a.Concat(b).ToArray();
         Assert.True(await _h.WorkOS.AuthenticateArrived.WaitAsync(TimeSpan.FromSeconds(10)));
         _h.WorkOS.AuthenticateGate.SetResult();
@@ -97,9 +97,9 @@ public sealed class RefreshLeaseTests : IDisposable
         var cookie = _h.NewCookie();
         _h.Time.Advance(TimeSpan.FromMinutes(6));
 
-        var a = serverA.ResolveCookieAsync(cookie);
+        var a = serverA.ResolveCookieAsync(cookie).AsTask();
         await storeA.WriteWaiting.Task.WaitAsync(TimeSpan.FromSeconds(10)); // A spent the token, its successor not stored yet
-        var b = serverB.ResolveCookieAsync(cookie);
+        var b = serverB.ResolveCookieAsync(cookie).AsTask();
         await _h.Time.WaitForTimerAsync(TimeSpan.FromMilliseconds(250));     // B was rejected and looks again shortly
         storeA.WriteGate.SetResult();
         var resultA = await a.WaitAsync(TimeSpan.FromSeconds(10));

@@ -1,3 +1,4 @@
+using AuthKit.Session.Tests.Fakes;
 using System.Net;
 
 namespace AuthKit.Session.Tests.Engine;
@@ -99,7 +100,7 @@ public sealed class SessionResolverTests : IDisposable
         _h.Time.Advance(TimeSpan.FromMinutes(10));
         _h.WorkOS.AuthenticateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var requests = Enumerable.Range(0, 100).Select(_ => Task.Run(() => _h.Resolver.ResolveCookieAsync(cookie))).ToArray();
+        var requests = Enumerable.Range(0, 100).Select(_ => Task.Run(() => _h.Resolver.ResolveCookieAsync(cookie).AsTask())).ToArray();
         Assert.True(await _h.WorkOS.AuthenticateArrived.WaitAsync(TimeSpan.FromSeconds(10)));
         _h.WorkOS.AuthenticateGate.SetResult();
         var results = await Task.WhenAll(requests);
@@ -147,7 +148,7 @@ public sealed class SessionResolverTests : IDisposable
         _h.WorkOS.EnqueueResponse((HttpStatusCode)429, """{"message":"slow down"}""", r => r.Headers.Add("Retry-After", "3"));
         _h.WorkOS.EnqueueResponse((HttpStatusCode)429, """{"message":"slow down"}""", r => r.Headers.Add("Retry-After", "3"));
 
-        var resolving = _h.Resolver.ResolveCookieAsync(cookie);
+        var resolving = _h.Resolver.ResolveCookieAsync(cookie).AsTask();
         await _h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(3)); // the one 429 retry
         _h.Time.Advance(TimeSpan.FromSeconds(3));
         var result = await resolving;
@@ -278,7 +279,7 @@ public sealed class SessionResolverTests : IDisposable
     {
         var session = _h.NewSession();
         var cookie = _h.Seal(session);
-        var validated = await _h.EngineCore.ValidateSealedSessionAsync(cookie); // the npm-style path caches it
+        var validated = await _h.Resolver.ResolveCookieAsync(cookie, TimeSpan.Zero, default); // AuthService's (npm-style) call caches it
         var unsealsBefore = _h.Core.Encryption.UnsealSessionCalls;
 
         var served = await _h.Resolver.ResolveCookieAsync(cookie);
@@ -331,7 +332,7 @@ public sealed class AuthServiceOnTheEngineTests : IDisposable
     public void Dispose() => _h.Dispose();
 
     private AuthService<Fakes.TestRequest, Fakes.TestResponse> Service() => new(
-        Microsoft.Extensions.Options.Options.Create(_h.Core.Options), new Fakes.TestCookieStorage(_h.Core.Options, writeToResponse: false), _h.EngineCore, _h.Core.Encryption);
+        Microsoft.Extensions.Options.Options.Create(_h.Core.Options), new Fakes.TestCookieStorage(_h.Core.Options, writeToResponse: false), _h.Resolver, _h.Core.Encryption);
 
     [Fact]
     public async Task Signing_out_through_AuthService_ends_the_session_for_the_resolver_too()
@@ -359,5 +360,51 @@ public sealed class AuthServiceOnTheEngineTests : IDisposable
         Assert.Equal(refreshed.Session.RefreshToken, (await _h.EngineCore.Flight.Relay.FindNewestAsync(session.RefreshToken)) is { } hit
             ? _h.EngineCore.DecryptSession(hit.SealedSession).RefreshToken : null);
         Assert.Equal(1, _h.WorkOS.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task WithAuth_refreshes_only_an_expired_token_as_the_npm_package_while_the_engine_default_refreshes_ahead()
+    {
+        var session = _h.NewSession();
+        var cookie = _h.Seal(session);
+        _h.Time.Advance(TimeSpan.FromMinutes(4.5)); // 30 s left: inside the engine's 60 s window, not expired
+
+        var withAuth = await Service().WithAuthAsync(RequestWith(cookie));
+        Assert.True(withAuth.Auth.IsAuthenticated);
+        Assert.Null(withAuth.RefreshedSessionData);
+        Assert.Equal(0, _h.WorkOS.RefreshRequests);
+
+        var resolved = await _h.Resolver.ResolveCookieAsync(cookie); // the Blazor hosts' default window
+        Assert.Equal(SessionResolutionStatus.Updated, resolved.Status);
+        Assert.Equal(1, _h.WorkOS.RefreshRequests);
+
+        // The old cookie through WithAuth now picks up the engine's successor (no second refresh) and says to save it.
+        var again = await Service().WithAuthAsync(RequestWith(cookie));
+        Assert.Equal(resolved.SealedSession, again.RefreshedSessionData);
+        Assert.Equal(1, _h.WorkOS.RefreshRequests);
+    }
+
+    [Fact]
+    public async Task A_stand_alone_engine_over_a_core_resolves_and_refreshes_through_the_cores_flight()
+    {
+        var engine = new SessionResolver(_h.EngineCore);
+        var cookie = _h.NewCookie();
+        _h.Time.Advance(TimeSpan.FromMinutes(6));
+
+        var first = await engine.ResolveCookieAsync(cookie);
+        var other = await _h.Resolver.ResolveCookieAsync(cookie); // another engine over the same core shares its flight and relay
+
+        Assert.Equal(SessionResolutionStatus.Updated, first.Status);
+        Assert.Equal(SessionResolutionStatus.Updated, other.Status);
+        Assert.Equal(first.SealedSession, other.SealedSession);
+        Assert.Equal(1, _h.WorkOS.RefreshRequests);
+        Assert.Throws<ArgumentNullException>(() => new SessionResolver(null!));
+    }
+
+    private static Fakes.TestRequest RequestWith(string cookie)
+    {
+        var request = new Fakes.TestRequest();
+        request.Cookies["wos-session"] = cookie;
+        return request;
     }
 }

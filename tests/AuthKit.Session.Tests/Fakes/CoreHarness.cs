@@ -17,6 +17,7 @@ public sealed class CoreHarness : IDisposable
         Verifier = new CountingVerifier(new JwksAccessTokenVerifier(wrapped, Microsoft.Extensions.Options.Options.Create(CoreOptions), new FakeHttpClientFactory(WorkOS), Time));
         Encryption = new CountingEncryption(encryption?.Invoke(Time) ?? new SessionEncryption(Time));
         Core = new AuthKitCore(wrapped, Client, Encryption, Verifier, Microsoft.Extensions.Options.Options.Create(CoreOptions), Time);
+        Engine = new SessionResolver(Core);
     }
 
     public SignalingTimeProvider Time { get; }
@@ -27,6 +28,9 @@ public sealed class CoreHarness : IDisposable
     public CountingVerifier Verifier { get; }
     public CountingEncryption Encryption { get; }
     public AuthKitCore Core { get; }
+
+    /// <summary>The session engine over <see cref="Core"/> (its own in-memory store), as AuthService uses it.</summary>
+    public SessionResolver Engine { get; }
 
     /// <summary>A live session at the fake (a valid refresh token) with an access token of the given lifetime.</summary>
     public Session NewSession(string? organizationId = null, TimeSpan? lifetime = null, string userId = "user_alice")

@@ -107,7 +107,7 @@ public sealed class ServiceHarness : IDisposable
         Core = new CoreHarness(core, configure);
         Storage = new TestCookieStorage(Core.Options, writeToResponse);
         Service = new AuthService<TestRequest, TestResponse>(
-            Microsoft.Extensions.Options.Options.Create(Core.Options), Storage, Core.Core, Core.Encryption);
+            Microsoft.Extensions.Options.Options.Create(Core.Options), Storage, Core.Engine, Core.Encryption);
     }
 
     public CoreHarness Core { get; }

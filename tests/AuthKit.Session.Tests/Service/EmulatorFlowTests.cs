@@ -76,7 +76,7 @@ public sealed class EmulatorFlowTests : IAsyncLifetime
     [Fact]
     public async Task A_revoked_session_becomes_a_final_refresh_failure()
     {
-        var core = _provider.GetRequiredService<AuthKitCore>();
+        var engine = _provider.GetRequiredService<SessionResolver>();
         var workOS = _provider.GetRequiredService<IWorkOSUserManagement>();
         var verifier = AuthKit.Session.Pkce.CreateCodeVerifier();
         var signIn = await workOS.AuthenticateWithCodeAsync(_emulator.IssueCodeFor("bob@example.com", AuthKit.Session.Pkce.CreateCodeChallenge(verifier)), verifier);
@@ -84,7 +84,7 @@ public sealed class EmulatorFlowTests : IAsyncLifetime
         var sessionId = AccessTokens.ParseUnverified(signIn.AccessToken).SessionId!;
 
         _emulator.RevokeSession(sessionId);
-        var error = await Assert.ThrowsAsync<TokenRefreshException>(() => core.RefreshAsync(session));
+        var error = await Assert.ThrowsAsync<TokenRefreshException>(() => engine.RefreshAsync(session));
 
         Assert.True(error.IsFinal);
         Assert.Equal(sessionId, error.SessionId);

@@ -1,9 +1,9 @@
 using AuthKit.Session.Tests.Fakes;
 
-namespace AuthKit.Session.Tests.Core;
+namespace AuthKit.Session.Tests.Engine;
 
-/// <summary>Concurrent validations of one cookie share a single flight (unseal, verify, refresh, seal of the successor).</summary>
-public sealed class SealedSessionFlightTests : IDisposable
+/// <summary>Concurrent resolutions of one cookie value share one run of the engine (unseal, verify, refresh, seal of the successor).</summary>
+public sealed class SharedCookieResolutionTests : IDisposable
 {
     private readonly CoreHarness _h = new();
 
@@ -18,7 +18,7 @@ public sealed class SealedSessionFlightTests : IDisposable
         var unsealsBefore = _h.Encryption.UnsealSessionCalls;
         _h.WorkOS.AuthenticateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var callers = Enumerable.Range(0, 50).Select(_ => Task.Run(() => _h.Core.ValidateSealedSessionAsync(cookie).AsTask())).ToArray();
+        var callers = Enumerable.Range(0, 50).Select(_ => Task.Run(() => _h.Engine.ValidateCookieAsync(cookie).AsTask())).ToArray();
         Assert.True(await _h.WorkOS.AuthenticateArrived.WaitAsync(TimeSpan.FromSeconds(10)));
         _h.WorkOS.AuthenticateGate.SetResult();
         var results = await Task.WhenAll(callers);
@@ -27,10 +27,10 @@ public sealed class SealedSessionFlightTests : IDisposable
         Assert.Equal(1, _h.Encryption.UnsealSessionCalls - unsealsBefore);
         Assert.All(results, r =>
         {
-            Assert.True(r.Refreshed);
+            Assert.True(r.Refreshed());
             Assert.Equal(results[0].SealedSession, r.SealedSession);
         });
-        Assert.Equal(0, _h.Core.PendingValidationCount);
+        Assert.Equal(0, _h.Engine.PendingResolutionCount);
     }
 
     [Fact]
@@ -42,15 +42,15 @@ public sealed class SealedSessionFlightTests : IDisposable
         _h.WorkOS.AuthenticateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var impatient = new CancellationTokenSource();
 
-        var first = _h.Core.ValidateSealedSessionAsync(cookie, impatient.Token).AsTask();
+        var first = _h.Engine.ValidateCookieAsync(cookie, impatient.Token).AsTask();
         Assert.True(await _h.WorkOS.AuthenticateArrived.WaitAsync(TimeSpan.FromSeconds(10)));
-        var second = _h.Core.ValidateSealedSessionAsync(cookie).AsTask();
+        var second = _h.Engine.ValidateCookieAsync(cookie).AsTask();
         await impatient.CancelAsync();
         _h.WorkOS.AuthenticateGate.SetResult();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
         var result = await second;
-        Assert.True(result.Refreshed);
+        Assert.True(result.Refreshed());
         Assert.NotNull(result.SealedSession);
         Assert.Equal(1, _h.WorkOS.RefreshRequests);
     }
@@ -60,11 +60,11 @@ public sealed class SealedSessionFlightTests : IDisposable
     {
         var cookie = Tamper.Middle(_h.Core.EncryptSession(_h.NewSession()));
 
-        await Assert.ThrowsAnyAsync<AuthKitException>(() => _h.Core.ValidateSealedSessionAsync(cookie).AsTask());
-        await Assert.ThrowsAnyAsync<AuthKitException>(() => _h.Core.ValidateSealedSessionAsync(cookie).AsTask());
+        Assert.Equal(SessionResolutionStatus.Invalid, (await _h.Engine.ValidateCookieAsync(cookie)).Status);
+        Assert.Equal(SessionResolutionStatus.Invalid, (await _h.Engine.ValidateCookieAsync(cookie)).Status);
 
         Assert.Equal(2, _h.Encryption.UnsealSessionCalls);
-        Assert.Equal(0, _h.Core.PendingValidationCount);
+        Assert.Equal(0, _h.Engine.PendingResolutionCount);
     }
 
     [Fact]
@@ -72,10 +72,10 @@ public sealed class SealedSessionFlightTests : IDisposable
     {
         var cookie = _h.Core.EncryptSession(_h.NewSession());
 
-        var result = await _h.Core.ValidateSealedSessionAsync(cookie);
+        var result = await _h.Engine.ValidateCookieAsync(cookie);
 
         Assert.True(result.Auth.IsAuthenticated);
-        Assert.Equal(0, _h.Core.PendingValidationCount);
+        Assert.Equal(0, _h.Engine.PendingResolutionCount);
         Assert.Equal(1, _h.Core.Cache.Count);
     }
     [Fact]
@@ -88,17 +88,17 @@ public sealed class SealedSessionFlightTests : IDisposable
         var sameValue = new string(cookie.AsSpan()); // another request parses its own string
         var sameTail = Tamper.Middle(cookie);
 
-        var first = _h.Core.ValidateSealedSessionAsync(cookie).AsTask();
+        var first = _h.Engine.ValidateCookieAsync(cookie).AsTask();
         Assert.True(await _h.WorkOS.AuthenticateArrived.WaitAsync(TimeSpan.FromSeconds(10)));
-        var joined = _h.Core.ValidateSealedSessionAsync(sameValue).AsTask();
-        await Assert.ThrowsAnyAsync<AuthKitException>(() => _h.Core.ValidateSealedSessionAsync(sameTail).AsTask());
-        Assert.Equal(1, _h.Core.PendingValidationCount);
+        var joined = _h.Engine.ValidateCookieAsync(sameValue).AsTask();
+        Assert.Equal(SessionResolutionStatus.Invalid, (await _h.Engine.ValidateCookieAsync(sameTail)).Status);
+        Assert.Equal(1, _h.Engine.PendingResolutionCount);
         _h.WorkOS.AuthenticateGate.SetResult();
         var results = await Task.WhenAll(first, joined);
 
         Assert.Equal(1, _h.WorkOS.RefreshRequests);
-        Assert.All(results, r => Assert.True(r.Refreshed));
+        Assert.All(results, r => Assert.True(r.Refreshed()));
         Assert.Equal(results[0].SealedSession, results[1].SealedSession);
-        Assert.Equal(0, _h.Core.PendingValidationCount);
+        Assert.Equal(0, _h.Engine.PendingResolutionCount);
     }
 }
