@@ -98,7 +98,15 @@ internal static partial class AuthKitEndpoints
         };
         context.Response.Headers.CacheControl = "no-store";
         await AuthKitEventsRunner.Resolve(services, options).PendingSignInAsync(page).ConfigureAwait(false);
-        return page.Result ?? PendingSignInPages.Render(page);
+        if (page.Result is { } custom)
+        {
+            return custom;
+        }
+
+        // The built-in page is never framed (a chooser under someone else's page is a clickjacking target).
+        context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+        context.Response.Headers.XFrameOptions = "DENY";
+        return PendingSignInPages.Render(page);
     }
 
     /// <summary>The answer to a step's page: choose the organization, or enter the email or TOTP code.</summary>

@@ -78,6 +78,8 @@ public sealed partial class PendingSignInTests
 
         Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
         Assert.Equal("no-store", callback.Headers.CacheControl?.ToString());
+        Assert.Equal("frame-ancestors 'none'", callback.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("DENY", callback.Headers.GetValues("X-Frame-Options").Single());
         Assert.Contains("<h1 id=\"authkit-title\">Choose an organization</h1>", html);
         Assert.Contains("<form method=\"post\" action=\"/auth/pending\"", html);
         Assert.Contains("name=\"organizationId\" value=\"org_acme\">Acme Corp</button>", html);
