@@ -35,7 +35,7 @@ internal static partial class DevelopmentEmulator
         {
             Port = section.GetValue("Port", 0),
             AccessTokenLifetime = accessTokenLifetime,
-            Seed = EmulatorSeed.Demo,
+            Seed = CreateSeed(),
         };
         var emulator = await WorkOSEmulator.StartAsync(options, cancellationToken);
 
@@ -54,6 +54,25 @@ internal static partial class DevelopmentEmulator
 
         builder.Configuration.AddInMemoryCollection(settings);
         return emulator;
+    }
+
+    /// <summary>
+    /// The demo data plus two users for the sign-in steps WorkOS can ask for: <c>dana@example.com</c> belongs to Acme Corp
+    /// and Globex and picks the organization in the app (WorkOS's <c>organization_selection_required</c>, answered by
+    /// AuthKit's chooser), and <c>erin@example.com</c> has an unverified email (<c>email_verification_required</c>; the code
+    /// is printed in the emulator's control surface, <c>GET /_emulator/email-verifications?email=erin@example.com</c>).
+    /// </summary>
+    public static EmulatorSeed CreateSeed()
+    {
+        var seed = EmulatorSeed.Demo;
+        seed.Users.Add(new EmulatorUser { Id = "user_dana", Email = "dana@example.com", FirstName = "Dana", LastName = "Diaz", Password = "password", PicksOrganizationInApplication = true });
+        seed.Users.Add(new EmulatorUser { Id = "user_erin", Email = "erin@example.com", FirstName = "Erin", LastName = "Evans", Password = "password", EmailVerified = false });
+        foreach (var organization in seed.Organizations)
+        {
+            organization.Memberships.Add(new EmulatorMembership { Id = "om_dana_" + organization.Id["org_".Length..], UserId = "user_dana", Role = "member" });
+        }
+
+        return seed;
     }
 
     /// <summary>Whether a WorkOS client id is configured (<c>AuthKit:ClientId</c> or <c>WORKOS_CLIENT_ID</c>).</summary>
@@ -96,6 +115,6 @@ internal static partial class DevelopmentEmulator
 
     /// <summary>Logs the single dev-mode line.</summary>
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
-        Message = "No WorkOS client id configured: using the built-in WorkOS emulator at {EmulatorUri} with demo users alice@example.com, bob@example.com and charlie@example.com. To use real WorkOS instead, set WORKOS_CLIENT_ID, WORKOS_API_KEY, WORKOS_REDIRECT_URI and WORKOS_COOKIE_PASSWORD.")]
+        Message = "No WorkOS client id configured: using the built-in WorkOS emulator at {EmulatorUri} with demo users alice@example.com, bob@example.com and charlie@example.com (dana@example.com chooses an organization in the app, erin@example.com verifies her email). To use real WorkOS instead, set WORKOS_CLIENT_ID, WORKOS_API_KEY, WORKOS_REDIRECT_URI and WORKOS_COOKIE_PASSWORD.")]
     public static partial void LogUsingEmulator(ILogger logger, Uri emulatorUri);
 }

@@ -34,6 +34,19 @@ public sealed class AuthKitAuthenticationOptions : AuthenticationSchemeOptions
     public string SessionPath { get; set; } = "/auth/session";
 
     /// <summary>
+    /// Endpoint (POST with antiforgery) the built-in pending-sign-in pages (organization chooser, email code, TOTP code)
+    /// post to. Default <c>/auth/pending</c>.
+    /// </summary>
+    public string PendingSignInPath { get; set; } = "/auth/pending";
+
+    /// <summary>
+    /// Redirect URIs a sign-in may ask for with <c>redirectUri</c> (besides <see cref="AuthKit.Session.AuthKitOptions.RedirectUri"/>),
+    /// e.g. preview deployments; each must also be registered at WorkOS. Compared exactly (ordinal). A <c>redirectUri</c> not
+    /// listed gets a 400, never a redirect. Default empty.
+    /// </summary>
+    public IList<string> AllowedRedirectUris { get; set; } = [];
+
+    /// <summary>
     /// Callback endpoint (GET). Default null: after configuration, the path of
     /// <see cref="AuthKit.Session.AuthKitOptions.RedirectUri"/> (for example <c>/auth/callback</c>), or
     /// <c>/auth/callback</c> when the redirect URI has no path. A value set here wins.

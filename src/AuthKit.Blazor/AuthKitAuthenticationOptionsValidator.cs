@@ -41,6 +41,14 @@ internal sealed class AuthKitAuthenticationOptionsValidator(IOptions<AuthKitBlaz
         Path(nameof(options.SignOutPath), options.SignOutPath);
         Path(nameof(options.SwitchOrganizationPath), options.SwitchOrganizationPath);
         Path(nameof(options.SessionPath), options.SessionPath);
+        Path(nameof(options.PendingSignInPath), options.PendingSignInPath);
+        foreach (var uri in options.AllowedRedirectUris)
+        {
+            if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(parsed.Fragment))
+            {
+                errors.Add($"AuthKit:AllowedRedirectUris must hold absolute http(s) URLs without a fragment (got '{uri}').");
+            }
+        }
         Path(nameof(options.CallbackPath), options.CallbackPath, optional: true);
         Path(nameof(options.ErrorPath), options.ErrorPath, optional: true);
         Path(nameof(options.SignedOutReturnPath), options.SignedOutReturnPath);

@@ -26,6 +26,16 @@ public class AuthKitEvents
     /// <summary>When the sign-in callback fails; may set <see cref="AuthKitCallbackErrorContext.Result"/> to answer differently.</summary>
     public Func<AuthKitCallbackErrorContext, Task> OnCallbackError { get; set; } = _ => Task.CompletedTask;
 
+    /// <summary>
+    /// When WorkOS needs another sign-in step (organization selection, email verification, MFA) and AuthKit is about to show
+    /// its page for it (also after a refused answer); may set <see cref="AuthKitPendingSignInContext.Result"/> to show the
+    /// app's own page (for example a Razor component through <c>RazorComponentResult</c>).
+    /// </summary>
+    public Func<AuthKitPendingSignInContext, Task> OnPendingSignIn { get; set; } = _ => Task.CompletedTask;
+
+    /// <summary>Invokes <see cref="OnPendingSignIn"/>.</summary>
+    public virtual Task PendingSignInAsync(AuthKitPendingSignInContext context) => OnPendingSignIn(context);
+
     /// <summary>Invokes <see cref="OnSignedIn"/>.</summary>
     public virtual Task SignedInAsync(AuthKitSignedInContext context) => OnSignedIn(context);
 
@@ -79,6 +89,9 @@ public sealed class AuthKitSignedInContext : AuthKitEventContext
 
     /// <summary>Where the browser goes next (a local path; sanitized again after the event). Settable.</summary>
     public string ReturnPath { get; set; }
+
+    /// <summary>The application state given when the sign-in started (the sign-in endpoint's <c>state</c>), if any.</summary>
+    public string? State { get; init; }
 }
 
 /// <summary>Context of <see cref="AuthKitEvents.OnSignedOut"/>.</summary>

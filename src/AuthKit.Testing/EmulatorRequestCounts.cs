@@ -14,6 +14,10 @@ public sealed record EmulatorRequestCounts
     public int RefreshToken { get; init; }
     /// <summary>Authenticate calls with the organization-selection grant.</summary>
     public int OrganizationSelection { get; init; }
+    /// <summary>Authenticate calls with the email-verification grant.</summary>
+    public int EmailVerification { get; init; }
+    /// <summary>Authenticate calls with the <c>mfa-totp</c> grant.</summary>
+    public int MfaTotp { get; init; }
     /// <summary>Authenticate calls with a missing or unknown grant type.</summary>
     public int OtherGrant { get; init; }
     /// <summary>JWKS requests.</summary>

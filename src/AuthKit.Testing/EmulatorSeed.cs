@@ -120,6 +120,7 @@ public sealed class EmulatorSeed
             if (string.IsNullOrWhiteSpace(user.Email) || !user.Email.Contains('@')) problems.Add($"User '{user.Id}' has no valid email.");
             else if (!emails.Add(user.Email)) problems.Add($"Email '{user.Email}' is used twice.");
             if (user.Impersonator is { } imp && string.IsNullOrWhiteSpace(imp.Email)) problems.Add($"User '{user.Id}' has an impersonator without an email.");
+            if (user.TotpSecret is not null && !EmulatorTotp.IsValidSecret(user.TotpSecret)) problems.Add($"User '{user.Id}' has a TOTP secret that is not base32 of at least 10 bytes.");
         }
 
         var roleSlugs = new HashSet<string>(StringComparer.Ordinal);
@@ -167,8 +168,23 @@ public sealed class EmulatorUser
     public string? LastName { get; set; }
     /// <summary>Password for the sign-in page's email + password form. Default none (the form rejects this user; the user button still works).</summary>
     public string? Password { get; set; }
-    /// <summary>Whether the email is verified. Default <see langword="true"/>.</summary>
+    /// <summary>
+    /// Whether the email is verified. Default <see langword="true"/>. When <see langword="false"/>, the code exchange answers
+    /// 403 <c>email_verification_required</c> (a pending authentication token and an <c>email_verification_id</c>) and the
+    /// email-verification grant completes it with the code (read it with <see cref="WorkOSEmulator.GetEmailVerificationCode"/>).
+    /// </summary>
     public bool EmailVerified { get; set; } = true;
+    /// <summary>
+    /// A TOTP secret in base32 (at least 10 bytes): the user has an enrolled TOTP factor and the code exchange answers
+    /// 403 <c>mfa_challenge</c>; the <c>mfa-totp</c> grant completes it with <see cref="EmulatorTotp.ComputeCode(string, DateTimeOffset)"/>. Default none.
+    /// </summary>
+    public string? TotpSecret { get; set; }
+    /// <summary>
+    /// When <see langword="true"/>, the sign-in page never asks this user for an organization: with several active memberships
+    /// and no <c>organization_id</c> in the request, the code exchange answers 403 <c>organization_selection_required</c>,
+    /// as WorkOS's API does, and the application chooses. Default <see langword="false"/> (the page asks).
+    /// </summary>
+    public bool PicksOrganizationInApplication { get; set; }
     /// <summary>Profile picture URL. Default none.</summary>
     public string? ProfilePictureUrl { get; set; }
     /// <summary>External id. Default none.</summary>

@@ -314,6 +314,25 @@ public sealed class WorkOSEmulator : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// The newest email verification code sent to <paramref name="email"/> (by a code exchange answering
+    /// <c>email_verification_required</c>), or null when none was sent. Expired codes are returned too.
+    /// </summary>
+    /// <param name="email">A seeded user's email.</param>
+    /// <returns>The 6-digit code, or null.</returns>
+    public string? GetEmailVerificationCode(string email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        return _svc.LatestEmailVerification(email)?.Code;
+    }
+
+    /// <summary>
+    /// The query parameters of the newest <c>GET /user_management/authorize</c> request that passed validation
+    /// (<c>provider</c>, <c>connection_id</c>, <c>organization_id</c>, <c>domain_hint</c>, <c>login_hint</c>, <c>screen_hint</c>,
+    /// <c>invitation_token</c>, <c>prompt</c>, <c>max_age</c>, <c>redirect_uri</c>, <c>state</c>, ...), empty before the first.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> LastAuthorizationQuery => _svc.LastAuthorizeQuery;
+
     /// <summary>Stops the server and releases the keys.</summary>
     /// <returns>A task completing when stopped.</returns>
     public async ValueTask DisposeAsync()
@@ -382,6 +401,8 @@ public sealed class WorkOSEmulator : IAsyncDisposable
         AccessTokenLifetime = o.AccessTokenLifetime,
         RefreshTokenLifetime = o.RefreshTokenLifetime,
         CodeLifetime = o.CodeLifetime,
+        EmailVerificationCodeLifetime = o.EmailVerificationCodeLifetime,
+        AuthenticationChallengeLifetime = o.AuthenticationChallengeLifetime,
         SigningKeyGracePeriod = o.SigningKeyGracePeriod,
         Seed = o.Seed,
         AutoSignInEmail = o.AutoSignInEmail,
@@ -402,6 +423,8 @@ public sealed class WorkOSEmulator : IAsyncDisposable
         if (o.AccessTokenLifetime < TimeSpan.FromSeconds(1)) problems.Add("AccessTokenLifetime must be at least 1 second.");
         if (o.RefreshTokenLifetime <= TimeSpan.Zero) problems.Add("RefreshTokenLifetime must be positive.");
         if (o.CodeLifetime <= TimeSpan.Zero) problems.Add("CodeLifetime must be positive.");
+        if (o.EmailVerificationCodeLifetime <= TimeSpan.Zero) problems.Add("EmailVerificationCodeLifetime must be positive.");
+        if (o.AuthenticationChallengeLifetime <= TimeSpan.Zero) problems.Add("AuthenticationChallengeLifetime must be positive.");
         if (o.SigningKeyGracePeriod < TimeSpan.Zero) problems.Add("SigningKeyGracePeriod must not be negative.");
         if (o.AutoSignInEmail is { } email && o.Seed?.Users.Any(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase)) != true)
         {

@@ -29,6 +29,12 @@ public sealed class WorkOSEmulatorOptions
     /// <summary>Lifetime of authorization codes, pending authentication tokens and sign-in page requests. Default 10 minutes.</summary>
     public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Lifetime of email verification codes (<c>email_verification_required</c>). Default 10 minutes.</summary>
+    public TimeSpan EmailVerificationCodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Lifetime of MFA authentication challenges (<c>mfa_challenge</c>). Default 10 minutes.</summary>
+    public TimeSpan AuthenticationChallengeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long a key replaced by <see cref="WorkOSEmulator.RotateSigningKey"/> stays in the JWKS. Default 15 minutes.</summary>
     public TimeSpan SigningKeyGracePeriod { get; set; } = TimeSpan.FromMinutes(15);
 

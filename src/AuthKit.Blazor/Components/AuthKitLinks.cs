@@ -36,13 +36,24 @@ internal static class AuthKitLinks
         return values.Count == 0 ? path : QueryHelpers.AddQueryString(path, values);
     }
 
+    /// <summary>The further authorization options the buttons pass to the endpoints (checked there).</summary>
+    public sealed record SignInOptions(string? Provider, string? ConnectionId, string? DomainHint, string? InvitationToken, string? Prompt, TimeSpan? MaxAge, string? State, string? RedirectUri);
+
     /// <summary>The sign-in (or sign-up) URL with its query parameters.</summary>
-    public static string SignIn(NavigationManager navigation, string endpointPath, string? returnPathname, string? organizationId, string? loginHint) =>
+    public static string SignIn(NavigationManager navigation, string endpointPath, string? returnPathname, string? organizationId, string? loginHint, SignInOptions? more = null) =>
         WithQuery(
             Endpoint(navigation, endpointPath),
             ("returnPathname", returnPathname ?? CurrentPath(navigation)),
             ("organizationId", organizationId),
-            ("loginHint", loginHint));
+            ("loginHint", loginHint),
+            ("provider", more?.Provider),
+            ("connectionId", more?.ConnectionId),
+            ("domainHint", more?.DomainHint),
+            ("invitationToken", more?.InvitationToken),
+            ("prompt", more?.Prompt),
+            ("maxAge", more?.MaxAge is { } maxAge ? ((long)maxAge.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) : null),
+            ("state", more?.State),
+            ("redirectUri", more?.RedirectUri));
 
     /// <summary>Joins a fixed CSS class with the user's extra classes.</summary>
     public static string Css(string fixedClasses, string? extra) =>

@@ -11,8 +11,8 @@ namespace Microsoft.AspNetCore.Builder;
 public static class AuthKitEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>GET</c> sign-in and sign-up, <c>GET</c> callback (the path of the redirect URI), <c>POST</c> sign-out and
-    /// switch-organization (antiforgery), and the <c>POST</c> session endpoint the circuit calls, at the paths of
+    /// Maps <c>GET</c> sign-in and sign-up, <c>GET</c> callback (the path of the redirect URI), <c>POST</c> sign-out,
+    /// switch-organization and pending sign-in steps (antiforgery), and the <c>POST</c> session endpoint the circuit calls, at the paths of
     /// <see cref="AuthKitAuthenticationOptions"/> (the <c>AuthKit</c> scheme's). Returns the group so apps can add conventions (rate limiting, CORS, ...).
     /// </summary>
     public static IEndpointConventionBuilder MapAuthKit(this IEndpointRouteBuilder endpoints)
@@ -34,6 +34,7 @@ public static class AuthKitEndpointRouteBuilderExtensions
         group.MapGet(callbackPath, Handler(AuthKitEndpoints.CallbackAsync)).WithName("AuthKit.Callback").AllowAnonymous().ExcludeFromDescription();
         group.MapPost(options.SignOutPath, Handler(AuthKitEndpoints.SignOutAsync)).WithName("AuthKit.SignOut").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         group.MapPost(options.SwitchOrganizationPath, Handler(AuthKitEndpoints.SwitchOrganizationAsync)).WithName("AuthKit.SwitchOrganization").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        group.MapPost(options.PendingSignInPath, Handler(AuthKitEndpoints.PendingSignInAsync)).WithName("AuthKit.PendingSignIn").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         group.MapPost(options.SessionPath, Handler(AuthKitEndpoints.SessionAsync)).WithName("AuthKit.Session").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         return group;
     }

@@ -22,46 +22,10 @@ internal static partial class AuthKitEndpoints
     private static async Task<IResult> StartAuthorizationAsync(HttpContext context, string screenHint)
     {
         var services = context.RequestServices;
-        var query = context.Request.Query;
-        IResult?[] problems =
-        [
-            ReadOption(query, "organizationId", out var organizationId),
-            ReadOption(query, "loginHint", out var loginHint),
-            ReadOption(query, "prompt", out var prompt),
-            ReadOption(query, "maxAge", out var maxAgeText),
-        ];
-        if (Array.Find(problems, p => p is not null) is { } invalid)
+        if (ReadAuthorizationOptions(context, screenHint, out var authorization) is { } invalid)
         {
             return invalid;
         }
-
-        if (prompt is not (null or "login" or "none" or "consent" or "select_account"))
-        {
-            return InvalidOption("prompt", "must be one of login, none, consent or select_account");
-        }
-
-        TimeSpan? maxAge = null;
-        if (maxAgeText is not null)
-        {
-            if (!int.TryParse(maxAgeText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            {
-                return InvalidOption("maxAge", "must be a whole number of seconds");
-            }
-
-            maxAge = TimeSpan.FromSeconds(seconds);
-        }
-
-        var returnPathname = query["returnPathname"].ToString();
-        var authorization = new AuthorizationOptions
-        {
-            ScreenHint = screenHint,
-            ReturnPathname = ReturnPath.Sanitize(returnPathname.Length is > 0 and <= ReturnPath.MaxLength ? returnPathname : null),
-            OrganizationId = organizationId,
-            LoginHint = loginHint,
-            Prompt = prompt,
-            MaxAge = maxAge,
-            RequestCookieNames = context.Request.Cookies.Keys,
-        };
 
         try
         {
@@ -73,15 +37,138 @@ internal static partial class AuthKitEndpoints
         }
         catch (PkcePayloadTooLargeException)
         {
-            return ErrorPage(StatusCodes.Status400BadRequest, "Sign-in failed", "The sign-in request is too large (return path). Go back and try again.");
+            return ErrorPage(StatusCodes.Status400BadRequest, "Sign-in failed", "The sign-in request is too large (state or return path). Go back and try again.");
         }
+    }
+
+    /// <summary>
+    /// Every sign-in option of the query string, checked in one place: absent is fine; a bad value is a 400 naming the
+    /// option is returned. The rules: at most one value, at most 512 characters
+    /// (state: 2048 UTF-8 bytes), no control characters or unpaired surrogates; <c>provider</c> one of
+    /// <see cref="AuthKitProviders.All"/>; <c>connectionId</c> and <c>invitationToken</c> letters, digits, <c>_ - .</c>;
+    /// <c>domainHint</c> a host name; <c>screenHint</c> <c>sign-in</c> or <c>sign-up</c>; <c>prompt</c> one of WorkOS's four;
+    /// <c>maxAge</c> whole seconds; <c>redirectUri</c> the configured redirect URI or one of
+    /// <see cref="AuthKitAuthenticationOptions.AllowedRedirectUris"/>.
+    /// </summary>
+    private static IResult? ReadAuthorizationOptions(HttpContext context, string screenHint, out AuthorizationOptions authorization)
+    {
+        var query = context.Request.Query;
+        authorization = null!;
+
+        IResult?[] problems =
+        [
+            ReadOption(query, "organizationId", out var organizationId),
+            ReadOption(query, "loginHint", out var loginHint),
+            ReadOption(query, "prompt", out var prompt),
+            ReadOption(query, "maxAge", out var maxAgeText),
+            ReadOption(query, "provider", out var provider),
+            ReadOption(query, "connectionId", out var connectionId),
+            ReadOption(query, "domainHint", out var domainHint),
+            ReadOption(query, "screenHint", out var screenHintText),
+            ReadOption(query, "invitationToken", out var invitationToken),
+            ReadOption(query, "redirectUri", out var redirectUri, maxLength: 2048),
+            ReadOption(query, "state", out var state, maxLength: PkceStateMaxChars),
+        ];
+        if (Array.Find(problems, p => p is not null) is { } invalid)
+        {
+            return invalid;
+        }
+
+        static bool IsIdentifier(string value) => value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+        static bool IsHostName(string value) =>
+            value.Length <= 253 && Uri.CheckHostName(value) is UriHostNameType.Dns && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-');
+
+        string? problem = null, name = null;
+        if (prompt is not (null or "login" or "none" or "consent" or "select_account"))
+        {
+            (name, problem) = ("prompt", "must be one of login, none, consent or select_account");
+        }
+        else if (provider is not null && !AuthKitProviders.All.Contains(provider))
+        {
+            (name, problem) = ("provider", "is not a WorkOS provider (authkit, GoogleOAuth, MicrosoftOAuth, GitHubOAuth, AppleOAuth, ...)");
+        }
+        else if (connectionId is not null && !IsIdentifier(connectionId))
+        {
+            (name, problem) = ("connectionId", "may only hold letters, digits, '_', '-' and '.'");
+        }
+        else if (invitationToken is not null && !IsIdentifier(invitationToken))
+        {
+            (name, problem) = ("invitationToken", "may only hold letters, digits, '_', '-' and '.'");
+        }
+        else if (domainHint is not null && !IsHostName(domainHint))
+        {
+            (name, problem) = ("domainHint", "must be a domain name such as example.com");
+        }
+        else if (screenHintText is not (null or "sign-in" or "sign-up"))
+        {
+            (name, problem) = ("screenHint", "must be sign-in or sign-up");
+        }
+        else if (state is not null && System.Text.Encoding.UTF8.GetByteCount(state) > PkceStateMaxChars)
+        {
+            (name, problem) = ("state", $"is longer than {PkceStateMaxChars} bytes");
+        }
+
+        TimeSpan? maxAge = null;
+        if (problem is null && maxAgeText is not null)
+        {
+            if (!int.TryParse(maxAgeText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            {
+                (name, problem) = ("maxAge", "must be a whole number of seconds");
+            }
+            else
+            {
+                maxAge = TimeSpan.FromSeconds(seconds);
+            }
+        }
+
+        if (problem is null && redirectUri is not null && !IsAllowedRedirectUri(context, redirectUri))
+        {
+            (name, problem) = ("redirectUri", "is not one of this app's allowed redirect URIs (AuthKit:AllowedRedirectUris)");
+        }
+
+        if (problem is not null)
+        {
+            return InvalidOption(name!, problem);
+        }
+
+        var returnPathname = query["returnPathname"].ToString();
+        authorization = new AuthorizationOptions
+        {
+            ScreenHint = screenHintText ?? screenHint,
+            ReturnPathname = ReturnPath.Sanitize(returnPathname.Length is > 0 and <= ReturnPath.MaxLength ? returnPathname : null),
+            OrganizationId = organizationId,
+            LoginHint = loginHint,
+            Prompt = prompt,
+            MaxAge = maxAge,
+            Provider = provider,
+            ConnectionId = connectionId,
+            DomainHint = domainHint,
+            InvitationToken = invitationToken,
+            State = state,
+            RedirectUri = redirectUri,
+            RequestCookieNames = context.Request.Cookies.Keys,
+        };
+        return null;
+    }
+
+    private const int PkceStateMaxChars = 2048;
+
+    private static bool IsAllowedRedirectUri(HttpContext context, string redirectUri)
+    {
+        var services = context.RequestServices;
+        if (string.Equals(redirectUri, services.GetRequiredService<IOptions<AuthKitOptions>>().Value.RedirectUri, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        return SchemeOptions(services).AllowedRedirectUris.Contains(redirectUri, StringComparer.Ordinal);
     }
 
     /// <summary>
     /// Reads one sign-in option from the query: absent is fine; given more than once, longer than 512 characters, or
     /// holding control characters or unpaired surrogates (nothing WorkOS could be sent) is a 400 naming the option.
     /// </summary>
-    private static IResult? ReadOption(IQueryCollection query, string name, out string? value)
+    private static IResult? ReadOption(IQueryCollection query, string name, out string? value, int maxLength = MaxQueryValueLength)
     {
         value = null;
         var values = query[name];
@@ -96,9 +183,9 @@ internal static partial class AuthKitEndpoints
         }
 
         var text = values[0]!;
-        if (text.Length > MaxQueryValueLength)
+        if (text.Length > maxLength)
         {
-            return InvalidOption(name, $"is longer than {MaxQueryValueLength} characters");
+            return InvalidOption(name, $"is longer than {maxLength} characters");
         }
 
         for (var i = 0; i < text.Length; i++)
@@ -153,6 +240,12 @@ internal static partial class AuthKitEndpoints
             result = await services.GetRequiredService<AuthService<HttpRequest, HttpResponse>>()
                 .HandleCallbackAsync(context.Request, context.Response, code, state, context.RequestAborted).ConfigureAwait(false);
         }
+        catch (SignInStepRequiredException step) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Not a failure: WorkOS asks for organization selection, email verification or MFA. The verifier is spent.
+            ClearVerifier(context, verifierCookie);
+            return await BeginPendingSignInAsync(context, step.Pending, step.ReturnPathname, step.State, step.RedirectUri, previousFlow: null).ConfigureAwait(false);
+        }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
             var (error, message) = ex switch
@@ -163,12 +256,22 @@ internal static partial class AuthKitEndpoints
                 WorkOSApiException { IsTransient: true } or HttpRequestException or TaskCanceledException =>
                     ("workos_unavailable", "WorkOS could not be reached to complete sign-in. Try again in a moment."),
                 WorkOSAuthenticationRequiredException =>
-                    ("authentication_required", "WorkOS needs another sign-in step that this app does not support. Start the sign-in again."),
+                    ("authentication_required", "WorkOS needs another sign-in step that it did not describe. Start the sign-in again."),
                 _ => ("exchange_failed", "WorkOS did not accept the sign-in (the code may have expired or been used). Start the sign-in again."),
             };
             return await CallbackFailedAsync(context, verifierCookie, error, message, ex).ConfigureAwait(false);
         }
 
+        return await FinishSignInAsync(context, result).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The end of every sign-in (the callback, or a completed pending step): the session cookie the core saved, the
+    /// request's principal, <see cref="AuthKitEvents.OnSignedIn"/> (with the flow's state), and the redirect to the return path.
+    /// </summary>
+    private static async Task<IResult> FinishSignInAsync(HttpContext context, CallbackResult<HttpResponse> result)
+    {
+        var services = context.RequestServices;
         HttpSessionCookies.AppendHeaders(context.Response, result.Headers);
         var auth = result.Auth;
         if (auth.IsAuthenticated)
@@ -177,9 +280,10 @@ internal static partial class AuthKitEndpoints
         }
 
         var schemeOptions = SchemeOptions(services);
-        var signedIn = new AuthKitSignedInContext(context, result.AuthenticationResponse, auth, result.ReturnPathname);
+        var signedIn = new AuthKitSignedInContext(context, result.AuthenticationResponse, auth, result.ReturnPathname) { State = result.State };
         await AuthKitEventsRunner.Resolve(services, schemeOptions).SignedInAsync(signedIn).ConfigureAwait(false);
         LogSignedIn(Logger(context));
+        context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Redirect(SafeLocation(ReturnPath.Sanitize(signedIn.ReturnPath)));
     }
 

@@ -231,6 +231,9 @@ public sealed partial class AuthService<TRequest, TResponse>
             OrganizationId = options.OrganizationId,
             LoginHint = options.LoginHint,
             DomainHint = options.DomainHint,
+            Provider = string.IsNullOrEmpty(options.Provider) ? AuthKitProviders.AuthKit : options.Provider,
+            ConnectionId = options.ConnectionId,
+            InvitationToken = options.InvitationToken,
             Prompt = options.Prompt,
             MaxAge = options.MaxAge,
         });
@@ -305,28 +308,27 @@ public sealed partial class AuthService<TRequest, TResponse>
                 throw new AuthKitException("The callback has no authorization code. Start the sign-in again.");
             }
 
-            var authentication = await WorkOS.AuthenticateWithCodeAsync(code, unsealed.CodeVerifier, cancellationToken).ConfigureAwait(false);
-            var session = new Session
+            AuthenticationResponse authentication;
+            try
             {
-                AccessToken = authentication.AccessToken,
-                RefreshToken = authentication.RefreshToken,
-                User = authentication.User,
-                Impersonator = authentication.Impersonator,
-            };
-            var auth = AuthResult.FromSession(session, AccessTokens.ParseUnverified(session.AccessToken));
-            var sealedSession = _core.EncryptSession(session);
-            var save = await Storage.SaveSessionAsync(response, sealedSession, cancellationToken).ConfigureAwait(false);
-            var clear = await Storage.ClearCookieAsync(save.Response ?? response, cookieName!,
+                authentication = await WorkOS.AuthenticateWithCodeAsync(code, unsealed.CodeVerifier, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WorkOSAuthenticationRequiredException step) when (step.Pending is { } pending)
+            {
+                throw new SignInStepRequiredException(pending, ReturnPath.Sanitize(unsealed.ReturnPathname), unsealed.CustomState, unsealed.RedirectUri, step);
+            }
+
+            var signedIn = await SaveSignInAsync(response, authentication, cancellationToken).ConfigureAwait(false);
+            var clear = await Storage.ClearCookieAsync(signedIn.Save.Response ?? response, cookieName!,
                 PkceCookies.GetVerifierCookieOptions(Settings, unsealed.RedirectUri), cancellationToken).ConfigureAwait(false);
-            Log.SignedIn(_logger, authentication.User.Id, auth.SessionId);
             return new CallbackResult<TResponse>(
-                clear.Response ?? save.Response,
-                Merge(save.Headers, clear.Headers),
+                clear.Response ?? signedIn.Save.Response,
+                Merge(signedIn.Save.Headers, clear.Headers),
                 ReturnPath.Sanitize(unsealed.ReturnPathname),
                 unsealed.CustomState,
                 authentication,
-                auth,
-                sealedSession);
+                signedIn.Auth,
+                signedIn.SealedSession);
         }
         catch (Exception e)
         {
@@ -334,6 +336,85 @@ public sealed partial class AuthService<TRequest, TResponse>
             await BestEffortClearVerifierAsync(response, cookieName, unsealed.RedirectUri, schemeAgnostic: false).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Completes an <c>organization_selection_required</c> step (from <see cref="SignInStepRequiredException"/>) with the
+    /// organization-selection grant and saves the session as the callback does.
+    /// </summary>
+    /// <param name="response">The host's response.</param>
+    /// <param name="pendingAuthenticationToken">The step's token (<see cref="PendingAuthentication.Token"/>).</param>
+    /// <param name="organizationId">The chosen organization.</param>
+    /// <param name="returnPathname">Where to go afterwards (sanitized).</param>
+    /// <param name="state">The application state to hand back in the result.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="SignInStepRequiredException">WorkOS asks for yet another step.</exception>
+    /// <exception cref="WorkOSApiException">WorkOS refused (e.g. not a member, token expired).</exception>
+    public Task<CallbackResult<TResponse>> CompleteOrganizationSelectionAsync(TResponse? response, string pendingAuthenticationToken, string organizationId,
+        string? returnPathname = null, string? state = null, CancellationToken cancellationToken = default) =>
+        CompleteStepAsync(response, ct => WorkOS.AuthenticateWithOrganizationSelectionAsync(pendingAuthenticationToken, organizationId, ct), returnPathname, state, cancellationToken);
+
+    /// <summary>Completes an <c>email_verification_required</c> step with the emailed code; see <see cref="CompleteOrganizationSelectionAsync"/>.</summary>
+    /// <param name="response">The host's response.</param>
+    /// <param name="pendingAuthenticationToken">The step's token.</param>
+    /// <param name="code">The code the user received.</param>
+    /// <param name="returnPathname">Where to go afterwards (sanitized).</param>
+    /// <param name="state">The application state to hand back in the result.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="SignInStepRequiredException">WorkOS asks for yet another step.</exception>
+    /// <exception cref="WorkOSApiException">WorkOS refused: <see cref="WorkOSApiException.ErrorCode"/> <c>invalid_code</c> or <c>expired_code</c>, ...</exception>
+    public Task<CallbackResult<TResponse>> CompleteEmailVerificationAsync(TResponse? response, string pendingAuthenticationToken, string code,
+        string? returnPathname = null, string? state = null, CancellationToken cancellationToken = default) =>
+        CompleteStepAsync(response, ct => WorkOS.AuthenticateWithEmailVerificationAsync(pendingAuthenticationToken, code, ct), returnPathname, state, cancellationToken);
+
+    /// <summary>Completes an <c>mfa_challenge</c> step with a TOTP code; see <see cref="CompleteOrganizationSelectionAsync"/>.</summary>
+    /// <param name="response">The host's response.</param>
+    /// <param name="pendingAuthenticationToken">The step's token.</param>
+    /// <param name="authenticationChallengeId">The challenge (<see cref="PendingAuthentication.AuthenticationChallengeId"/> or <see cref="IWorkOSUserManagement.ChallengeAuthenticationFactorAsync"/>).</param>
+    /// <param name="code">The 6-digit code from the user's authenticator app.</param>
+    /// <param name="returnPathname">Where to go afterwards (sanitized).</param>
+    /// <param name="state">The application state to hand back in the result.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="SignInStepRequiredException">WorkOS asks for yet another step.</exception>
+    /// <exception cref="WorkOSApiException">WorkOS refused: <see cref="WorkOSApiException.ErrorCode"/> <c>invalid_one_time_code</c>, <c>expired_challenge</c>, ...</exception>
+    public Task<CallbackResult<TResponse>> CompleteTotpAsync(TResponse? response, string pendingAuthenticationToken, string authenticationChallengeId, string code,
+        string? returnPathname = null, string? state = null, CancellationToken cancellationToken = default) =>
+        CompleteStepAsync(response, ct => WorkOS.AuthenticateWithTotpAsync(pendingAuthenticationToken, authenticationChallengeId, code, ct), returnPathname, state, cancellationToken);
+
+    private async Task<CallbackResult<TResponse>> CompleteStepAsync(TResponse? response, Func<CancellationToken, Task<AuthenticationResponse>> grant,
+        string? returnPathname, string? state, CancellationToken cancellationToken)
+    {
+        var returnPath = ReturnPath.Sanitize(returnPathname);
+        AuthenticationResponse authentication;
+        try
+        {
+            authentication = await grant(cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkOSAuthenticationRequiredException step) when (step.Pending is { } pending)
+        {
+            throw new SignInStepRequiredException(pending, returnPath, state, null, step);
+        }
+
+        var signedIn = await SaveSignInAsync(response, authentication, cancellationToken).ConfigureAwait(false);
+        return new CallbackResult<TResponse>(signedIn.Save.Response, signedIn.Save.Headers, returnPath, state, authentication, signedIn.Auth, signedIn.SealedSession);
+    }
+
+    /// <summary>The one place a completed sign-in becomes a session: sealed and saved through the storage.</summary>
+    private async Task<(SessionStorageResult<TResponse> Save, AuthResult Auth, string SealedSession)> SaveSignInAsync(
+        TResponse? response, AuthenticationResponse authentication, CancellationToken cancellationToken)
+    {
+        var session = new Session
+        {
+            AccessToken = authentication.AccessToken,
+            RefreshToken = authentication.RefreshToken,
+            User = authentication.User,
+            Impersonator = authentication.Impersonator,
+        };
+        var auth = AuthResult.FromSession(session, AccessTokens.ParseUnverified(session.AccessToken));
+        var sealedSession = _core.EncryptSession(session);
+        var save = await Storage.SaveSessionAsync(response, sealedSession, cancellationToken).ConfigureAwait(false);
+        Log.SignedIn(_logger, authentication.User.Id, auth.SessionId);
+        return (save, auth, sealedSession);
     }
 
     /// <summary>Clears the verifier cookie of the flow identified by <paramref name="state"/> (e.g. after an OAuth error callback).</summary>

@@ -21,6 +21,15 @@ public sealed record AuthorizationOptions
     /// <summary>Email to pre-fill. Default none.</summary>
     public string? LoginHint { get; init; }
 
+    /// <summary><c>authkit</c> or an OAuth provider such as <c>GoogleOAuth</c> (see <see cref="AuthKitProviders"/>). Default <c>authkit</c>.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>An SSO or OAuth connection to sign in with. Default none.</summary>
+    public string? ConnectionId { get; init; }
+
+    /// <summary>An invitation to accept while signing in or up. Default none.</summary>
+    public string? InvitationToken { get; init; }
+
     /// <summary>Domain hint. Default none.</summary>
     public string? DomainHint { get; init; }
 

@@ -17,6 +17,10 @@ public sealed record AuthorizationUrlRequest
     public string? OrganizationId { get; init; }
     /// <summary>Email to pre-fill.</summary>
     public string? LoginHint { get; init; }
+    /// <summary>An SSO or OAuth connection to sign in with (<c>connection_id</c>).</summary>
+    public string? ConnectionId { get; init; }
+    /// <summary>An invitation to accept (<c>invitation_token</c>).</summary>
+    public string? InvitationToken { get; init; }
     /// <summary>Domain hint.</summary>
     public string? DomainHint { get; init; }
     /// <summary><c>login</c>, <c>none</c>, <c>consent</c> or <c>select_account</c>.</summary>

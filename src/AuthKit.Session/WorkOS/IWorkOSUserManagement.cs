@@ -15,6 +15,15 @@ public interface IWorkOSUserManagement
     /// <summary>Completes an <c>organization_selection_required</c> sign-in by choosing an organization.</summary>
     Task<AuthenticationResponse> AuthenticateWithOrganizationSelectionAsync(string pendingAuthenticationToken, string organizationId, CancellationToken cancellationToken = default);
 
+    /// <summary>Completes an <c>email_verification_required</c> sign-in with the emailed code (grant <c>urn:workos:oauth:grant-type:email-verification:code</c>).</summary>
+    Task<AuthenticationResponse> AuthenticateWithEmailVerificationAsync(string pendingAuthenticationToken, string code, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes an <c>mfa_challenge</c> sign-in with a TOTP code for a challenge (grant <c>urn:workos:oauth:grant-type:mfa-totp</c>).</summary>
+    Task<AuthenticationResponse> AuthenticateWithTotpAsync(string pendingAuthenticationToken, string authenticationChallengeId, string code, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a challenge for an authentication factor (<c>POST /auth/factors/{id}/challenge</c>) and returns its id.</summary>
+    Task<string> ChallengeAuthenticationFactorAsync(string authenticationFactorId, CancellationToken cancellationToken = default);
+
     /// <summary>The logout URL that ends <paramref name="sessionId"/> at WorkOS and returns to <paramref name="returnTo"/>.</summary>
     Uri GetLogoutUrl(string sessionId, string? returnTo = null);
 

@@ -13,6 +13,12 @@ public class WorkOSApiException : AuthKitException
         RequestId = requestId;
     }
 
+    /// <summary>
+    /// WorkOS's error <c>code</c> when the body had one (e.g. <c>invalid_code</c>, <c>expired_code</c>,
+    /// <c>invalid_one_time_code</c>, <c>invalid_pending_authentication_token</c>); null otherwise.
+    /// </summary>
+    public string? ErrorCode { get; init; }
+
     /// <summary>HTTP status, or null when no response arrived (timeout, network).</summary>
     public HttpStatusCode? Status { get; }
 
@@ -59,6 +65,16 @@ public sealed class WorkOSAuthenticationRequiredException : WorkOSApiException
         Organizations = organizations;
     }
 
+    /// <summary>Creates the exception from WorkOS's typed answer.</summary>
+    public WorkOSAuthenticationRequiredException(PendingAuthentication pending, string? requestId)
+        : this((pending ?? throw new ArgumentNullException(nameof(pending))).Code, pending.Message, pending.Token, pending.Organizations, requestId)
+    {
+        Pending = pending;
+    }
+
+    /// <summary>The typed step (kind, token, user, organizations, email verification id, factors), when WorkOS sent a pending token.</summary>
+    public PendingAuthentication? Pending { get; }
+
     /// <summary>The step code.</summary>
     public string Code { get; }
 
@@ -67,6 +83,37 @@ public sealed class WorkOSAuthenticationRequiredException : WorkOSApiException
 
     /// <summary>Organizations to choose from (<c>organization_selection_required</c>).</summary>
     public IReadOnlyList<Organization> Organizations { get; }
+}
+
+/// <summary>
+/// A sign-in reached WorkOS but needs another step (organization selection, email verification, MFA) before a session
+/// exists. Thrown by <see cref="AuthService{TRequest, TResponse}.HandleCallbackAsync"/> and the step completions, with
+/// what the step needs and what the flow carried (return path, application state). The pending token is secret: keep it
+/// on the server (the Blazor endpoints seal it into a short-lived cookie).
+/// </summary>
+public sealed class SignInStepRequiredException : AuthKitException
+{
+    /// <summary>Creates the exception.</summary>
+    public SignInStepRequiredException(PendingAuthentication pending, string returnPathname, string? state, string? redirectUri, Exception? innerException = null)
+        : base($"WorkOS requires another sign-in step: {(pending ?? throw new ArgumentNullException(nameof(pending))).Code}.", innerException)
+    {
+        Pending = pending;
+        ReturnPathname = returnPathname;
+        State = state;
+        RedirectUri = redirectUri;
+    }
+
+    /// <summary>The step WorkOS asks for.</summary>
+    public PendingAuthentication Pending { get; }
+
+    /// <summary>The flow's sanitized return path.</summary>
+    public string ReturnPathname { get; }
+
+    /// <summary>The flow's application state, if any.</summary>
+    public string? State { get; }
+
+    /// <summary>The per-request redirect URI the flow used, if any.</summary>
+    public string? RedirectUri { get; }
 }
 
 /// <summary>WorkOS answered 401: the API key is missing or wrong.</summary>

@@ -13,6 +13,7 @@ internal sealed class AuthenticateRequestBody
     public string? CodeVerifier { get; init; }
     public string? RefreshToken { get; init; }
     public string? PendingAuthenticationToken { get; init; }
+    public string? AuthenticationChallengeId { get; init; }
     public string? OrganizationId { get; init; }
 }
 
@@ -41,6 +42,7 @@ internal sealed class MembershipRoleDto
     public string? Slug { get; init; }
 }
 
+/// <summary>An object with an id and a name (organizations; also read for authentication challenges, by id).</summary>
 internal sealed class OrganizationDto
 {
     public string? Id { get; init; }

@@ -56,7 +56,9 @@ internal sealed partial class WorkOSUserManagementClient : IWorkOSUserManagement
             ["client_id"] = RequireClientId(),
             ["code_challenge"] = request.CodeChallenge,
             ["code_challenge_method"] = "S256",
+            ["connection_id"] = request.ConnectionId,
             ["domain_hint"] = request.DomainHint,
+            ["invitation_token"] = request.InvitationToken,
             ["login_hint"] = request.LoginHint,
             ["max_age"] = request.MaxAge is { } maxAge ? ((long)maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture) : null,
             ["organization_id"] = request.OrganizationId,
@@ -113,6 +115,51 @@ internal sealed partial class WorkOSUserManagementClient : IWorkOSUserManagement
             PendingAuthenticationToken = pendingAuthenticationToken,
             OrganizationId = organizationId,
         }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<AuthenticationResponse> AuthenticateWithEmailVerificationAsync(string pendingAuthenticationToken, string code, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pendingAuthenticationToken);
+        ArgumentException.ThrowIfNullOrEmpty(code);
+        return AuthenticateAsync("email_verification", new AuthenticateRequestBody
+        {
+            GrantType = "urn:workos:oauth:grant-type:email-verification:code",
+            ClientId = RequireClientId(),
+            ClientSecret = RequireApiKey(),
+            PendingAuthenticationToken = pendingAuthenticationToken,
+            Code = code,
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<AuthenticationResponse> AuthenticateWithTotpAsync(string pendingAuthenticationToken, string authenticationChallengeId, string code, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pendingAuthenticationToken);
+        ArgumentException.ThrowIfNullOrEmpty(authenticationChallengeId);
+        ArgumentException.ThrowIfNullOrEmpty(code);
+        return AuthenticateAsync("mfa_totp", new AuthenticateRequestBody
+        {
+            GrantType = "urn:workos:oauth:grant-type:mfa-totp",
+            ClientId = RequireClientId(),
+            ClientSecret = RequireApiKey(),
+            PendingAuthenticationToken = pendingAuthenticationToken,
+            AuthenticationChallengeId = authenticationChallengeId,
+            Code = code,
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<string> ChallengeAuthenticationFactorAsync(string authenticationFactorId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(authenticationFactorId);
+        using var request = new HttpRequestMessage(HttpMethod.Post, BuildUri("/auth/factors/" + Uri.EscapeDataString(authenticationFactorId) + "/challenge", null))
+        {
+            Content = new StringContent("{}", Encoding.UTF8, "application/json"),
+        };
+        AddApiKey(request);
+        var challenge = await GetJsonAsync(request, "challenge_factor", WorkOSJsonContext.Default.OrganizationDto, cancellationToken).ConfigureAwait(false);
+        return challenge.Id ?? throw new WorkOSApiException("WorkOS returned an authentication challenge without an id.", HttpStatusCode.OK);
     }
 
     /// <inheritdoc />
@@ -300,8 +347,9 @@ internal sealed partial class WorkOSUserManagementClient : IWorkOSUserManagement
                     return new WorkOSRateLimitException(ReadRetryAfter(response), requestId);
                 case HttpStatusCode.Unauthorized:
                     return new WorkOSUnauthorizedException(requestId);
-                case HttpStatusCode.Forbidden when code is not null &&
-                                                   (root.TryGetProperty("pending_authentication_token", out _) || AuthenticationStepCodes.Contains(code)):
+                case HttpStatusCode.Forbidden or HttpStatusCode.BadRequest when WorkOSWire.ReadPendingAuthentication(root, SafeServerText) is { } pending:
+                    return new WorkOSAuthenticationRequiredException(pending, requestId);
+                case HttpStatusCode.Forbidden when code is not null && AuthenticationStepCodes.Contains(code):
                     return new WorkOSAuthenticationRequiredException(
                         code,
                         message,
@@ -332,7 +380,7 @@ internal sealed partial class WorkOSUserManagementClient : IWorkOSUserManagement
                 text.Append(" [request id ").Append(requestId).Append(']');
             }
 
-            return new WorkOSApiException(text.Append('.').ToString(), status, requestId);
+            return new WorkOSApiException(text.Append('.').ToString(), status, requestId) { ErrorCode = SafeServerText(code) };
         }
     }
 

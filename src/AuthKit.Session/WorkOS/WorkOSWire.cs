@@ -107,6 +107,60 @@ internal static class WorkOSWire
         return list;
     }
 
+    /// <summary>A continuation-step answer (<c>code</c> or <c>error</c> naming the step, plus a pending token), or null.</summary>
+    public static PendingAuthentication? ReadPendingAuthentication(JsonElement root, Func<string?, string?> safeText)
+    {
+        if (root.ValueKind != JsonValueKind.Object || GetString(root, "pending_authentication_token") is not { Length: > 0 } token)
+        {
+            return null;
+        }
+
+        var code = GetString(root, "code") is { Length: > 0 } c && PendingAuthentication.KindOf(c) != PendingAuthenticationKind.Other ? c
+            : GetString(root, "error") is { Length: > 0 } e && PendingAuthentication.KindOf(e) != PendingAuthenticationKind.Other ? e
+            : GetString(root, "code") ?? GetString(root, "error");
+        if (code is null)
+        {
+            return null;
+        }
+
+        var factors = new List<AuthenticationFactor>();
+        if (root.TryGetProperty("authentication_factors", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var f in list.EnumerateArray())
+            {
+                if (f.ValueKind == JsonValueKind.Object && GetString(f, "id") is { } id)
+                {
+                    factors.Add(new AuthenticationFactor { Id = id, Type = GetString(f, "type") ?? string.Empty });
+                }
+            }
+        }
+
+        string? challengeId = null;
+        if (root.TryGetProperty("authentication_challenge", out var challenge) && challenge.ValueKind == JsonValueKind.Object)
+        {
+            challengeId = GetString(challenge, "id");
+            if (factors.Count == 0 && GetString(challenge, "authentication_factor_id") is { } factorId)
+            {
+                factors.Add(new AuthenticationFactor { Id = factorId, Type = "totp" });
+            }
+        }
+
+        var user = root.TryGetProperty("user", out var u) && u.ValueKind == JsonValueKind.Object ? ReadUser(u) : null;
+        return new PendingAuthentication
+        {
+            Kind = PendingAuthentication.KindOf(code),
+            Code = safeText(code) ?? code,
+            Token = token,
+            Message = safeText(GetString(root, "message") ?? GetString(root, "error_description")),
+            User = user,
+            Organizations = ReadOrganizations(root),
+            EmailVerificationId = GetString(root, "email_verification_id"),
+            Email = GetString(root, "email") ?? user?.Email,
+            AuthenticationFactors = factors,
+            AuthenticationChallengeId = challengeId,
+        };
+    }
+
     public static string? GetString(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) ? AsString(v) : null;
 

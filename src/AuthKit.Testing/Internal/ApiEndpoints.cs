@@ -65,8 +65,28 @@ internal static class ApiEndpoints
                     : fields.Field("organization_id") is not { } org
                         ? WireErrors.OAuthError("invalid_request", "organization_id is required.")
                         : svc.SelectOrganization(pending, org),
+                EmulatorService.GrantEmailVerification or EmulatorService.GrantEmailVerificationLegacy =>
+                    fields.Field("code") is not { } code || fields.Field("pending_authentication_token") is not { } pending
+                        ? WireErrors.OAuthError("invalid_request", "code and pending_authentication_token are required.")
+                        : svc.VerifyEmail(pending, code),
+                EmulatorService.GrantMfaTotp =>
+                    fields.Field("code") is not { } code || fields.Field("pending_authentication_token") is not { } pending
+                        || fields.Field("authentication_challenge_id") is not { } challengeId
+                        ? WireErrors.OAuthError("invalid_request", "code, pending_authentication_token, and authentication_challenge_id are required.")
+                        : svc.VerifyTotp(pending, challengeId, code),
                 _ => WireErrors.OAuthError("invalid_request", "The grant_type is not supported."),
             });
+        });
+
+        app.MapPost("/auth/factors/{id}/challenge", (HttpContext ctx, string id) =>
+        {
+            if (!RequestInput.HasBearer(ctx, options.ApiKey, out _))
+            {
+                Log.Unauthorized(logger, ctx.Request.Path);
+                return EmulatorResults.Json(WireErrors.Unauthorized());
+            }
+
+            return EmulatorResults.Json(svc.ChallengeFactor(id));
         });
 
         app.MapGet("/user_management/sessions/logout", (HttpContext ctx) =>

@@ -15,6 +15,13 @@ internal static class AuthorizeEndpoints
 {
     private static readonly string[] Prompts = ["login", "none", "consent", "select_account"];
 
+    /// <summary>The <c>provider</c> values WorkOS's authorize endpoint takes (AuthKit and the OAuth connections).</summary>
+    internal static readonly string[] Providers =
+    [
+        "authkit", "AppleOAuth", "BitbucketOAuth", "DiscordOAuth", "GitHubOAuth", "GitLabOAuth", "GoogleOAuth", "IntuitOAuth",
+        "LinkedInOAuth", "MicrosoftOAuth", "SalesforceOAuth", "SlackOAuth", "VercelOAuth", "XeroOAuth",
+    ];
+
     public static void Map(IEndpointRouteBuilder app, EmulatorService svc, ILogger logger)
     {
         var options = svc.Options;
@@ -42,6 +49,8 @@ internal static class AuthorizeEndpoints
                 return RedirectError(ctx, redirectUri, state, problem.Error, problem.Description);
             }
 
+            // Recorded for tests (secrets are not part of the query: state and the challenge are sealed or one-way).
+            svc.LastAuthorizeQuery = ctx.Request.Query.ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal);
             var request = new AuthRequest
             {
                 Id = Ids.Secret(),
@@ -232,6 +241,12 @@ internal static class AuthorizeEndpoints
             return IssueAndRedirect(ctx, svc, request, user, active.Count == 1 ? active[0].Organization.Id : null, false, authTime, method, browserSignInId);
         }
 
+        if (user.PicksOrganizationInApplication)
+        {
+            // What WorkOS's API does: the code carries no organization and the code exchange asks the application.
+            return IssueAndRedirect(ctx, svc, request, user, null, needsSelection: true, authTime, method, browserSignInId);
+        }
+
         if (autoOrganizationId is not null)
         {
             var chosen = autoOrganizationId.Length > 0 && svc.IsActiveMember(user.Id, autoOrganizationId) ? autoOrganizationId : null;
@@ -312,9 +327,19 @@ internal static class AuthorizeEndpoints
             return ("unsupported_response_type", "response_type must be code.");
         }
 
-        if (ctx.Query("provider") is { } provider && provider != "authkit")
+        if (ctx.Query("provider") is { } provider && !Providers.Contains(provider))
         {
-            return ("invalid_request", "provider must be authkit.");
+            return ("invalid_request", "provider must be authkit or an OAuth provider such as GoogleOAuth.");
+        }
+
+        if (ctx.Query("connection_id") is { } connection && !connection.StartsWith("conn_", StringComparison.Ordinal))
+        {
+            return ("invalid_request", "connection_id must be a connection id (conn_...).");
+        }
+
+        if (ctx.Query("invitation_token") is { Length: 0 or > 512 })
+        {
+            return ("invalid_request", "invitation_token is not valid.");
         }
 
         if (!IsChallenge(ctx.Query("code_challenge")))

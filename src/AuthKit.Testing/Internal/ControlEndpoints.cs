@@ -59,6 +59,36 @@ internal static class ControlEndpoints
             return Try(() => emulator.SetMembershipStatus(userId, orgId, status));
         });
 
+        group.MapGet("/email-verifications", (HttpContext ctx) =>
+        {
+            if (ctx.Query("email") is not { } email)
+            {
+                return EmulatorResults.Json(WireErrors.BadRequest("email is required."));
+            }
+
+            return svc.LatestEmailVerification(email) is { } v
+                ? Ok(new JsonObject
+                {
+                    ["id"] = v.Id,
+                    ["user_id"] = v.UserId,
+                    ["email"] = v.Email,
+                    ["code"] = v.Code,
+                    ["expires_at"] = WireJson.Timestamp(v.ExpiresAt),
+                })
+                : EmulatorResults.Json(WireErrors.NotFound("No email verification was sent to this address."));
+        });
+
+        group.MapGet("/authorize/last", () =>
+        {
+            var query = new JsonObject();
+            foreach (var (key, value) in svc.LastAuthorizeQuery)
+            {
+                query[key] = value;
+            }
+
+            return Ok(query);
+        });
+
         group.MapPost("/keys/rotate", () => Ok(new JsonObject { ["kid"] = emulator.RotateSigningKey() }));
 
         group.MapGet("/clock", () => Clock(emulator, svc));

@@ -12,6 +12,9 @@ internal sealed class EmulatorService
     public const string GrantAuthorizationCode = "authorization_code";
     public const string GrantRefreshToken = "refresh_token";
     public const string GrantOrganizationSelection = "urn:workos:oauth:grant-type:organization-selection";
+    public const string GrantEmailVerification = "urn:workos:oauth:grant-type:email-verification:code";
+    public const string GrantEmailVerificationLegacy = "urn:workos:oauth:grant-type:email-verification";
+    public const string GrantMfaTotp = "urn:workos:oauth:grant-type:mfa-totp";
 
     private readonly Lock _gate = new();
     private readonly WorkOSEmulatorOptions _options;
@@ -30,6 +33,9 @@ internal sealed class EmulatorService
     private readonly Dictionary<string, PendingRecord> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AuthRequest> _authRequests = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BrowserSignIn> _browserSignIns = new(StringComparer.Ordinal);
+    private readonly List<EmailVerificationRecord> _emailVerifications = [];
+    private readonly Dictionary<string, ChallengeRecord> _challenges = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, string> _lastAuthorizeQuery = new Dictionary<string, string>();
     private int _mutations;
     private string? _autoSignInEmail;
     private string? _autoSignInOrganizationId;
@@ -101,6 +107,8 @@ internal sealed class EmulatorService
                 LastName = u.LastName,
                 Password = u.Password,
                 EmailVerified = u.EmailVerified,
+                TotpSecret = u.TotpSecret,
+                PicksOrganizationInApplication = u.PicksOrganizationInApplication,
                 ProfilePictureUrl = u.ProfilePictureUrl,
                 ExternalId = u.ExternalId,
                 Locale = u.Locale,
@@ -423,47 +431,297 @@ internal sealed class EmulatorService
                 return WireErrors.OAuthError("invalid_grant", "The user no longer exists.");
             }
 
-            if (record.NeedsOrganizationSelection)
+            var flow = new PendingRecord
             {
-                var orgs = _memberships.Where(m => m.UserId == user.Id && m.Status == "active").Select(m => _orgs[m.OrgId]).ToList();
-                if (orgs.Count > 1)
-                {
-                    var token = Ids.Secret();
-                    _pending[token] = new PendingRecord
-                    {
-                        UserId = user.Id,
-                        AuthTime = record.AuthTime,
-                        Method = record.Method,
-                        ExpiresAt = now + _options.CodeLifetime,
-                        BrowserSignInId = record.BrowserSignInId,
-                    };
-                    Log.OrganizationSelectionRequired(_logger, user.Id, orgs.Count);
-                    return new ApiAnswer(403, new JsonObject
-                    {
-                        ["code"] = "organization_selection_required",
-                        ["message"] = "The user must choose an organization to sign in to.",
-                        ["pending_authentication_token"] = token,
-                        ["organizations"] = new JsonArray([.. orgs.Select(o => (JsonNode)new JsonObject { ["id"] = o.Id, ["name"] = o.Name })]),
-                        ["user"] = WireJson.User(user),
-                    });
-                }
+                UserId = user.Id,
+                AuthTime = record.AuthTime,
+                Method = record.Method,
+                BrowserSignInId = record.BrowserSignInId,
+                OrgId = record.OrgId,
+                NeedsOrganizationSelection = record.NeedsOrganizationSelection,
+            };
+            if (ContinueLocked(user, flow, now, out var orgId) is { } step)
+            {
+                return step;
             }
 
-            var orgId = record.OrgId;
-            if (orgId is null && record.NeedsOrganizationSelection)
-            {
-                // Memberships changed since the code was issued: fall back to the usual rule.
-                var active = _memberships.Where(m => m.UserId == user.Id && m.Status == "active").ToList();
-                orgId = active.Count == 1 ? active[0].OrgId : null;
-            }
-
-            var session = CreateSessionLocked(user, orgId, record.AuthTime, record.BrowserSignInId);
-            (payload, body) = BuildTokensLocked(session, user, now);
-            body["authentication_method"] = user.Impersonator is null ? record.Method : "Impersonation";
-            Log.SessionCreated(_logger, session.Id, user.Id, orgId ?? "(none)");
+            (payload, body) = CompleteLocked(user, flow, orgId, now);
         }
 
         return Finish(payload, body);
+    }
+
+    /// <summary>
+    /// The continuation checks WorkOS runs before it issues a session, in its order: an unverified email
+    /// (<c>email_verification_required</c>), an enrolled second factor (<c>mfa_challenge</c>), then several organizations
+    /// and none chosen (<c>organization_selection_required</c>). Returns the 403 answer of the first step still open, or
+    /// null with the organization to scope the session to.
+    /// </summary>
+    private ApiAnswer? ContinueLocked(UserRecord user, PendingRecord flow, DateTimeOffset now, out string? orgId)
+    {
+        orgId = flow.OrgId;
+        if (!user.EmailVerified)
+        {
+            var token = NewPendingLocked(flow, now, mfaPassed: flow.MfaPassed);
+            var verification = new EmailVerificationRecord
+            {
+                Id = Ids.New("email_verification_"),
+                UserId = user.Id,
+                Email = user.Email,
+                Code = Ids.Digits(6),
+                CreatedAt = now,
+                ExpiresAt = now + _options.EmailVerificationCodeLifetime,
+            };
+            _emailVerifications.RemoveAll(v => v.UserId == user.Id);
+            _emailVerifications.Add(verification);
+            Log.ContinuationRequired(_logger, "email_verification_required", user.Id);
+            return new ApiAnswer(403, new JsonObject
+            {
+                ["code"] = "email_verification_required",
+                ["message"] = "Email ownership must be verified before authentication.",
+                ["pending_authentication_token"] = token,
+                ["email_verification_id"] = verification.Id,
+                ["email"] = user.Email,
+                ["user"] = WireJson.User(user),
+            });
+        }
+
+        if (user.TotpSecret is not null && !flow.MfaPassed)
+        {
+            var token = NewPendingLocked(flow, now, mfaPassed: false);
+            var challenge = NewChallengeLocked(user, now);
+            Log.ContinuationRequired(_logger, "mfa_challenge", user.Id);
+            return new ApiAnswer(403, new JsonObject
+            {
+                ["code"] = "mfa_challenge",
+                ["message"] = "Multi-factor authentication is required to continue.",
+                ["pending_authentication_token"] = token,
+                ["authentication_factors"] = new JsonArray(WireJson.TotpFactor(FactorId(user), user, _options.ClientId)),
+                ["authentication_challenge"] = WireJson.Challenge(challenge),
+                ["user"] = WireJson.User(user),
+            });
+        }
+
+        if (orgId is null && flow.NeedsOrganizationSelection)
+        {
+            var orgs = _memberships.Where(m => m.UserId == user.Id && m.Status == "active").Select(m => _orgs[m.OrgId]).ToList();
+            if (orgs.Count > 1)
+            {
+                var token = NewPendingLocked(flow, now, mfaPassed: true);
+                Log.OrganizationSelectionRequired(_logger, user.Id, orgs.Count);
+                return new ApiAnswer(403, new JsonObject
+                {
+                    ["code"] = "organization_selection_required",
+                    ["message"] = "The user must choose an organization to finish their authentication.",
+                    ["pending_authentication_token"] = token,
+                    ["organizations"] = new JsonArray([.. orgs.Select(o => (JsonNode)new JsonObject { ["id"] = o.Id, ["name"] = o.Name })]),
+                    ["user"] = WireJson.User(user),
+                });
+            }
+
+            // Memberships changed since the code was issued: the usual rule.
+            orgId = orgs.Count == 1 ? orgs[0].Id : null;
+        }
+
+        return null;
+    }
+
+    private string NewPendingLocked(PendingRecord flow, DateTimeOffset now, bool mfaPassed)
+    {
+        var token = Ids.Secret();
+        _pending[token] = new PendingRecord
+        {
+            UserId = flow.UserId,
+            AuthTime = flow.AuthTime,
+            Method = flow.Method,
+            BrowserSignInId = flow.BrowserSignInId,
+            OrgId = flow.OrgId,
+            NeedsOrganizationSelection = flow.NeedsOrganizationSelection,
+            MfaPassed = mfaPassed,
+            ExpiresAt = now + _options.CodeLifetime,
+        };
+        NoteMutationLocked();
+        return token;
+    }
+
+    private ChallengeRecord NewChallengeLocked(UserRecord user, DateTimeOffset now)
+    {
+        var challenge = new ChallengeRecord
+        {
+            Id = Ids.New("auth_challenge_"),
+            UserId = user.Id,
+            FactorId = FactorId(user),
+            CreatedAt = now,
+            ExpiresAt = now + _options.AuthenticationChallengeLifetime,
+        };
+        _challenges[challenge.Id] = challenge;
+        return challenge;
+    }
+
+    /// <summary>The id of a user's seeded TOTP factor (stable, so tests can name it).</summary>
+    public static string FactorId(UserRecord user) => "auth_factor_" + user.Id;
+
+    private (string Payload, JsonObject Body) CompleteLocked(UserRecord user, PendingRecord flow, string? orgId, DateTimeOffset now)
+    {
+        var session = CreateSessionLocked(user, orgId, flow.AuthTime, flow.BrowserSignInId);
+        var (payload, body) = BuildTokensLocked(session, user, now);
+        body["authentication_method"] = user.Impersonator is null ? flow.Method : "Impersonation";
+        Log.SessionCreated(_logger, session.Id, user.Id, orgId ?? "(none)");
+        return (payload, body);
+    }
+
+    /// <summary>Takes a live pending record (not consumed), or answers WorkOS's <c>invalid_pending_authentication_token</c>.</summary>
+    private ApiAnswer? FindPendingLocked(string grant, string pendingToken, DateTimeOffset now, out PendingRecord record, out UserRecord user)
+    {
+        user = null!;
+        if (!_pending.TryGetValue(pendingToken, out record!) || now >= record.ExpiresAt || !_users.TryGetValue(record.UserId, out user!))
+        {
+            _pending.Remove(pendingToken);
+            Log.GrantRejected(_logger, grant, "unknown, used or expired pending authentication token");
+            return WireErrors.ApiError(400, "invalid_pending_authentication_token", "Invalid pending authentication token");
+        }
+
+        return null;
+    }
+
+    /// <summary><c>urn:workos:oauth:grant-type:email-verification:code</c>: the code sent for the pending sign-in's user.</summary>
+    public ApiAnswer VerifyEmail(string pendingToken, string code)
+    {
+        string payload;
+        JsonObject body;
+        lock (_gate)
+        {
+            var now = _clock.GetUtcNow();
+            if (FindPendingLocked(GrantEmailVerification, pendingToken, now, out var record, out var user) is { } rejected)
+            {
+                return rejected;
+            }
+
+            var verification = _emailVerifications.Find(v => v.UserId == user.Id && Ids.FixedTimeEquals(v.Code, code));
+            if (verification is null)
+            {
+                Log.GrantRejected(_logger, GrantEmailVerification, "wrong code");
+                return WireErrors.ApiError(400, "invalid_code", "Invalid code");
+            }
+
+            if (now >= verification.ExpiresAt)
+            {
+                Log.GrantRejected(_logger, GrantEmailVerification, "expired code");
+                return WireErrors.ApiError(400, "expired_code", "Code has expired");
+            }
+
+            _emailVerifications.Remove(verification);
+            _pending.Remove(pendingToken);
+            user.EmailVerified = true;
+            user.UpdatedAt = now;
+            if (ContinueLocked(user, record, now, out var orgId) is { } step)
+            {
+                return step;
+            }
+
+            (payload, body) = CompleteLocked(user, record, orgId, now);
+        }
+
+        return Finish(payload, body);
+    }
+
+    /// <summary><c>urn:workos:oauth:grant-type:mfa-totp</c>: a TOTP code for a challenge of the pending sign-in's user.</summary>
+    public ApiAnswer VerifyTotp(string pendingToken, string challengeId, string code)
+    {
+        string payload;
+        JsonObject body;
+        lock (_gate)
+        {
+            var now = _clock.GetUtcNow();
+            if (FindPendingLocked(GrantMfaTotp, pendingToken, now, out var record, out var user) is { } rejected)
+            {
+                return rejected;
+            }
+
+            if (!_challenges.TryGetValue(challengeId, out var challenge) || challenge.UserId != user.Id)
+            {
+                Log.GrantRejected(_logger, GrantMfaTotp, "unknown authentication challenge");
+                return WireErrors.OAuthError("invalid_request", "Invalid authentication challenge.");
+            }
+
+            if (now >= challenge.ExpiresAt)
+            {
+                _challenges.Remove(challengeId);
+                Log.GrantRejected(_logger, GrantMfaTotp, "expired challenge");
+                return WireErrors.ApiError(400, "expired_challenge", "Challenge has expired");
+            }
+
+            if (user.TotpSecret is null || !EmulatorTotp.Verify(user.TotpSecret, code, now))
+            {
+                Log.GrantRejected(_logger, GrantMfaTotp, "wrong one-time code");
+                return WireErrors.ApiError(400, "invalid_one_time_code", "Invalid one-time code");
+            }
+
+            _challenges.Remove(challengeId);
+            _pending.Remove(pendingToken);
+            var passed = new PendingRecord
+            {
+                UserId = record.UserId,
+                AuthTime = record.AuthTime,
+                Method = record.Method,
+                BrowserSignInId = record.BrowserSignInId,
+                OrgId = record.OrgId,
+                NeedsOrganizationSelection = record.NeedsOrganizationSelection,
+                MfaPassed = true,
+            };
+            if (ContinueLocked(user, passed, now, out var orgId) is { } step)
+            {
+                return step;
+            }
+
+            (payload, body) = CompleteLocked(user, passed, orgId, now);
+        }
+
+        return Finish(payload, body);
+    }
+
+    /// <summary><c>POST /auth/factors/{id}/challenge</c>: a new challenge for a seeded TOTP factor.</summary>
+    public ApiAnswer ChallengeFactor(string factorId)
+    {
+        lock (_gate)
+        {
+            var user = _userOrder.Find(u => u.TotpSecret is not null && FactorId(u) == factorId);
+            if (user is null)
+            {
+                return WireErrors.NotFound("Authentication factor not found.");
+            }
+
+            return new ApiAnswer(201, WireJson.Challenge(NewChallengeLocked(user, _clock.GetUtcNow())));
+        }
+    }
+
+    /// <summary>The newest email verification sent to <paramref name="email"/> (expired ones included), or null.</summary>
+    public EmailVerificationRecord? LatestEmailVerification(string email)
+    {
+        lock (_gate)
+        {
+            return FindUserByEmailLocked(email) is { } user ? _emailVerifications.FindLast(v => v.UserId == user.Id) : null;
+        }
+    }
+
+    /// <summary>The query of the newest <c>GET /user_management/authorize</c> that passed validation.</summary>
+    public IReadOnlyDictionary<string, string> LastAuthorizeQuery
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastAuthorizeQuery;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _lastAuthorizeQuery = value;
+            }
+        }
     }
 
     public ApiAnswer Refresh(string refreshToken, string? organizationId)
@@ -528,29 +786,25 @@ internal sealed class EmulatorService
         lock (_gate)
         {
             var now = _clock.GetUtcNow();
-            if (!_pending.TryGetValue(pendingToken, out var record) || now >= record.ExpiresAt)
+            if (FindPendingLocked(GrantOrganizationSelection, pendingToken, now, out var record, out var user) is { } rejected)
             {
-                _pending.Remove(pendingToken);
-                Log.GrantRejected(_logger, GrantOrganizationSelection, "unknown, used or expired pending authentication token");
-                return WireErrors.OAuthError("invalid_grant", "The pending authentication token is invalid, expired, or has already been used.");
+                return rejected;
             }
 
-            if (!_users.TryGetValue(record.UserId, out var user))
+            if (!_orgs.ContainsKey(organizationId))
             {
-                return WireErrors.OAuthError("invalid_grant", "The user no longer exists.");
+                return WireErrors.NotFound("Organization not found");
             }
 
+            // Checked before the token is consumed: a wrong choice can be retried with the right one.
             if (ActiveMembershipLocked(user.Id, organizationId) is null)
             {
                 Log.GrantRejected(_logger, GrantOrganizationSelection, "no active membership in the chosen organization");
-                return WireErrors.OAuthError("invalid_request", $"The user is not an active member of organization '{organizationId}'.");
+                return WireErrors.ApiError(400, "organization_membership_not_found", "The user is not an active member of the selected organization");
             }
 
             _pending.Remove(pendingToken);
-            var session = CreateSessionLocked(user, organizationId, record.AuthTime, record.BrowserSignInId);
-            (payload, body) = BuildTokensLocked(session, user, now);
-            body["authentication_method"] = user.Impersonator is null ? record.Method : "Impersonation";
-            Log.SessionCreated(_logger, session.Id, user.Id, organizationId);
+            (payload, body) = CompleteLocked(user, record, organizationId, now);
         }
 
         return Finish(payload, body);

@@ -30,6 +30,16 @@ internal static class Ids
         return Base64Url(bytes);
     }
 
+    /// <summary>A random string of decimal digits (email verification codes).</summary>
+    public static string Digits(int count) =>
+        string.Create(count, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)('0' + RandomNumberGenerator.GetInt32(10));
+            }
+        });
+
     public static string Base64Url(ReadOnlySpan<byte> bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Request to {Path} with a Host that is neither loopback nor allow-listed ({Host}) -> 400")]
     public static partial void HostRejected(ILogger logger, string path, string host);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Sign-in of {UserId} needs another step: {Step}")]
+    public static partial void ContinuationRequired(ILogger logger, string step, string userId);
 }

@@ -16,8 +16,10 @@ internal sealed class RequestCounters
     public const int Total = 10;
     public const int FaultsServed = 11;
     public const int RejectedRefreshTokens = 12;
+    public const int EmailVerification = 13;
+    public const int MfaTotp = 14;
 
-    private readonly int[] _values = new int[13];
+    private readonly int[] _values = new int[15];
 
     public void Increment(int counter) => Interlocked.Increment(ref _values[counter]);
 
@@ -44,6 +46,8 @@ internal sealed class RequestCounters
         Total = Volatile.Read(ref _values[Total]),
         FaultsServed = Volatile.Read(ref _values[FaultsServed]),
         RejectedRefreshTokens = Volatile.Read(ref _values[RejectedRefreshTokens]),
+        EmailVerification = Volatile.Read(ref _values[EmailVerification]),
+        MfaTotp = Volatile.Read(ref _values[MfaTotp]),
         ActiveSessions = activeSessions,
     };
 }

@@ -55,6 +55,8 @@ internal static class RequestPipeline
                     EmulatorService.GrantAuthorizationCode => RequestCounters.AuthorizationCode,
                     EmulatorService.GrantRefreshToken => RequestCounters.RefreshToken,
                     EmulatorService.GrantOrganizationSelection => RequestCounters.OrganizationSelection,
+                    EmulatorService.GrantEmailVerification or EmulatorService.GrantEmailVerificationLegacy => RequestCounters.EmailVerification,
+                    EmulatorService.GrantMfaTotp => RequestCounters.MfaTotp,
                     _ => RequestCounters.OtherGrant,
                 });
             }

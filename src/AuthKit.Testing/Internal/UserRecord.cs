@@ -9,7 +9,9 @@ internal sealed class UserRecord
     public string? FirstName { get; init; }
     public string? LastName { get; init; }
     public string? Password { get; init; }
-    public bool EmailVerified { get; init; }
+    public bool EmailVerified { get; set; }
+    public string? TotpSecret { get; init; }
+    public bool PicksOrganizationInApplication { get; init; }
     public string? ProfilePictureUrl { get; init; }
     public string? ExternalId { get; init; }
     public string? Locale { get; init; }

@@ -8,6 +8,10 @@ internal static class WireErrors
     public static ApiAnswer OAuthError(string error, string description) =>
         new(400, new JsonObject { ["error"] = error, ["error_description"] = description });
 
+    /// <summary>WorkOS's plain error shape (<c>{"message","code"}</c>), used by the <c>urn:workos:</c> grants.</summary>
+    public static ApiAnswer ApiError(int status, string code, string message) =>
+        new(status, new JsonObject { ["message"] = message, ["code"] = code });
+
     public static ApiAnswer Unauthorized() =>
         new(401, new JsonObject { ["message"] = "Unauthorized", ["code"] = "unauthorized" });
 

@@ -62,5 +62,28 @@ internal static class WireJson
         ["updated_at"] = Timestamp(m.UpdatedAt),
     };
 
+    /// <summary>An <c>authentication_factor</c> of type <c>totp</c> (the secret is never sent after enrolment).</summary>
+    public static JsonObject TotpFactor(string id, UserRecord user, string issuer) => new()
+    {
+        ["object"] = "authentication_factor",
+        ["id"] = id,
+        ["type"] = "totp",
+        ["user_id"] = user.Id,
+        ["totp"] = new JsonObject { ["issuer"] = issuer, ["user"] = user.Email },
+        ["created_at"] = Timestamp(user.CreatedAt),
+        ["updated_at"] = Timestamp(user.CreatedAt),
+    };
+
+    /// <summary>An <c>authentication_challenge</c> (no code: a TOTP code comes from the user's app).</summary>
+    public static JsonObject Challenge(ChallengeRecord c) => new()
+    {
+        ["object"] = "authentication_challenge",
+        ["id"] = c.Id,
+        ["authentication_factor_id"] = c.FactorId,
+        ["expires_at"] = Timestamp(c.ExpiresAt),
+        ["created_at"] = Timestamp(c.CreatedAt),
+        ["updated_at"] = Timestamp(c.CreatedAt),
+    };
+
     public static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
 }

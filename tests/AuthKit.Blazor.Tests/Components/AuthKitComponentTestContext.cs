@@ -107,6 +107,12 @@ internal sealed class FakeWorkOS : IWorkOSUserManagement
 
     public Task<AuthenticationResponse> AuthenticateWithOrganizationSelectionAsync(string pendingAuthenticationToken, string organizationId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+    public Task<AuthenticationResponse> AuthenticateWithEmailVerificationAsync(string pendingAuthenticationToken, string code, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<AuthenticationResponse> AuthenticateWithTotpAsync(string pendingAuthenticationToken, string authenticationChallengeId, string code, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<string> ChallengeAuthenticationFactorAsync(string authenticationFactorId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public Uri GetLogoutUrl(string sessionId, string? returnTo = null) => throw new NotSupportedException();
 
     public Uri GetJwksUrl() => throw new NotSupportedException();

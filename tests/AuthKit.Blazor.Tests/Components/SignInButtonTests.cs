@@ -45,6 +45,43 @@ public sealed class SignInButtonTests : AuthKitComponentTestContext
     }
 
     [Fact]
+    public void Passes_every_authorization_option_to_the_endpoint()
+    {
+        var cut = Render<SignInButton>(p => p
+            .Add(b => b.Provider, "GoogleOAuth")
+            .Add(b => b.ConnectionId, "conn_123")
+            .Add(b => b.DomainHint, "example.com")
+            .Add(b => b.InvitationToken, "inv_456")
+            .Add(b => b.Prompt, "login")
+            .Add(b => b.MaxAge, TimeSpan.FromMinutes(5))
+            .Add(b => b.State, "cart-42")
+            .Add(b => b.RedirectUri, "https://preview.example.com/auth/callback"));
+
+        var href = cut.Find("a").GetAttribute("href")!;
+        var query = QueryHelpers.ParseQuery(href[href.IndexOf('?')..]);
+        Assert.Equal("GoogleOAuth", query["provider"]);
+        Assert.Equal("conn_123", query["connectionId"]);
+        Assert.Equal("example.com", query["domainHint"]);
+        Assert.Equal("inv_456", query["invitationToken"]);
+        Assert.Equal("login", query["prompt"]);
+        Assert.Equal("300", query["maxAge"]);
+        Assert.Equal("cart-42", query["state"]);
+        Assert.Equal("https://preview.example.com/auth/callback", query["redirectUri"]);
+    }
+
+    [Fact]
+    public void Sign_up_passes_the_options_to_the_sign_up_endpoint()
+    {
+        var cut = Render<SignUpButton>(p => p.Add(b => b.InvitationToken, "inv_456").Add(b => b.Provider, "MicrosoftOAuth"));
+
+        var href = cut.Find("a").GetAttribute("href")!;
+        Assert.StartsWith("/auth/sign-up?", href);
+        var query = QueryHelpers.ParseQuery(href[href.IndexOf('?')..]);
+        Assert.Equal("inv_456", query["invitationToken"]);
+        Assert.Equal("MicrosoftOAuth", query["provider"]);
+    }
+
+    [Fact]
     public void Uses_the_configured_sign_in_path()
     {
         SchemeOptions.SignInPath = "/login";

@@ -38,19 +38,27 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
     public IServiceProvider Services => App.Services;
 
     public static Task<AuthKitTestHost> StartAsync(Action<IAuthKitBuilder>? configure = null, Action<WebApplication>? map = null) =>
-        StartAsync(null, configure, map);
+        StartAsync(configure, map, emulatorOptions: null);
 
     /// <summary>
     /// Another server of the same app: its own process state (engine, in-memory store, caches), the same emulator, clock and
     /// cookie password as <paramref name="sibling"/>. Dispose it before the sibling, which owns the emulator.
     /// </summary>
     public static Task<AuthKitTestHost> StartSiblingAsync(AuthKitTestHost sibling, Action<IAuthKitBuilder>? configure = null, Action<WebApplication>? map = null) =>
-        StartAsync(sibling, configure, map);
+        StartAsync(configure, map, emulatorOptions: null, sharedWith: sibling);
 
-    private static async Task<AuthKitTestHost> StartAsync(AuthKitTestHost? sibling, Action<IAuthKitBuilder>? configure, Action<WebApplication>? map)
+    /// <summary>
+    /// Starts a host. <paramref name="emulatorOptions"/> adjusts the emulator's options (seed, lifetimes);
+    /// <paramref name="sharedWith"/> makes this host a second server of another host's app: the same emulator and clock
+    /// (not disposed here), and <paramref name="services"/> can register what the servers share (data protection keys).
+    /// </summary>
+    public static async Task<AuthKitTestHost> StartAsync(Action<IAuthKitBuilder>? configure, Action<WebApplication>? map,
+        Action<WorkOSEmulatorOptions>? emulatorOptions, AuthKitTestHost? sharedWith = null, Action<IServiceCollection>? services = null)
     {
-        var time = sibling?.Time ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var emulator = sibling?.Emulator ?? await WorkOSEmulator.StartAsync(new WorkOSEmulatorOptions { TimeProvider = time, AccessTokenLifetime = TimeSpan.FromMinutes(5) });
+        var time = sharedWith?.Time ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new WorkOSEmulatorOptions { TimeProvider = time, AccessTokenLifetime = TimeSpan.FromMinutes(5) };
+        emulatorOptions?.Invoke(options);
+        var emulator = sharedWith?.Emulator ?? await WorkOSEmulator.StartAsync(options);
         try
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -65,6 +73,7 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
             builder.Configuration["AuthKit:CookiePassword"] = CookiePassword;
             builder.Services.AddSingleton<TimeProvider>(time);
             builder.Services.AddRouting();
+            services?.Invoke(builder.Services);
             var authKit = builder.Services.AddAuthKit();
             configure?.Invoke(authKit);
 
@@ -87,11 +96,11 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
             });
             map?.Invoke(app);
             await app.StartAsync();
-            return new AuthKitTestHost(app, emulator, time, ownsEmulator: sibling is null);
+            return new AuthKitTestHost(app, emulator, time, ownsEmulator: sharedWith is null);
         }
         catch
         {
-            if (sibling is null)
+            if (sharedWith is null)
             {
                 await emulator.DisposeAsync();
             }
@@ -104,10 +113,10 @@ internal sealed class AuthKitTestHost : IAsyncDisposable
     public TestBrowser NewBrowser() => new(this);
 
     /// <summary>Signs a browser in through the real flow: sign-in endpoint -> emulator (auto mode) -> callback.</summary>
-    public async Task<HttpResponseMessage> SignInAsync(TestBrowser browser, string email = "alice@example.com", string organizationId = "org_acme", string returnPathname = "/")
+    public async Task<HttpResponseMessage> SignInAsync(TestBrowser browser, string email = "alice@example.com", string? organizationId = "org_acme", string returnPathname = "/", string? extraQuery = null)
     {
         Emulator.SetAutoSignIn(email, organizationId);
-        var start = await browser.GetAsync("/auth/sign-in?returnPathname=" + Uri.EscapeDataString(returnPathname));
+        var start = await browser.GetAsync("/auth/sign-in?returnPathname=" + Uri.EscapeDataString(returnPathname) + (extraQuery is null ? "" : "&" + extraQuery));
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
         var authorize = start.Headers.Location!;
         Assert.StartsWith(Emulator.BaseUri.ToString(), authorize.ToString(), StringComparison.Ordinal);

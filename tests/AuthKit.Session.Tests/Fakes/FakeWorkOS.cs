@@ -342,6 +342,17 @@ public sealed class FakeWorkOS : HttpMessageHandler
                 var sessionId = $"session_{Interlocked.Increment(ref _counter)}";
                 return Issue(new SessionState(codeGrant.UserId, sessionId, codeGrant.OrganizationId, codeGrant.Impersonator));
             }
+            case "urn:workos:oauth:grant-type:organization-selection":
+            {
+                // A pending token names its user: "pending_<userId>".
+                var pending = body["pending_authentication_token"]?.GetValue<string>() ?? "";
+                if (!pending.StartsWith("pending_", StringComparison.Ordinal))
+                {
+                    return Json(HttpStatusCode.BadRequest, """{"message":"Invalid pending authentication token","code":"invalid_pending_authentication_token"}""");
+                }
+
+                return Issue(new SessionState(pending["pending_".Length..], $"session_{Interlocked.Increment(ref _counter)}", body["organization_id"]?.GetValue<string>(), null));
+            }
             case "refresh_token":
             {
                 var token = body["refresh_token"]?.GetValue<string>() ?? "";

@@ -435,10 +435,42 @@ public sealed class AuthServiceTests : IDisposable
         h.WorkOS.EnqueueResponse(HttpStatusCode.Forbidden, """{"code":"organization_selection_required","message":"pick","pending_authentication_token":"pat_1","organizations":[{"id":"org_acme","name":"Acme"}]}""");
         var response = new TestResponse();
 
-        var error = await Assert.ThrowsAsync<WorkOSAuthenticationRequiredException>(() => h.Service.HandleCallbackAsync(h.Browser.NewRequest(), response, code, state));
+        var error = await Assert.ThrowsAsync<SignInStepRequiredException>(() => h.Service.HandleCallbackAsync(h.Browser.NewRequest(), response, code, state));
 
-        Assert.Equal("pat_1", error.PendingAuthenticationToken);
+        Assert.Equal("pat_1", error.Pending.Token);
+        Assert.Equal(PendingAuthenticationKind.OrganizationSelection, error.Pending.Kind);
+        Assert.Equal("/", error.ReturnPathname);
+        Assert.IsType<WorkOSAuthenticationRequiredException>(error.InnerException);
+        Assert.DoesNotContain("pat_1", error.Message);
         Assert.Single(response.SetCookies);
+    }
+
+    [Fact]
+    public async Task Completing_an_organization_selection_saves_the_session_and_hands_back_the_return_path_and_state()
+    {
+        using var h = new ServiceHarness(writeToResponse: true);
+        var response = new TestResponse();
+
+        var result = await h.Service.CompleteOrganizationSelectionAsync(response, "pending_user_alice", "org_globex", "//evil.example/orders", "my-state");
+
+        Assert.True(result.Auth.IsAuthenticated);
+        Assert.Equal("user_alice", result.Auth.User!.Id);
+        Assert.Equal("org_globex", result.AuthenticationResponse.OrganizationId);
+        Assert.Equal("/orders", result.ReturnPathname);
+        Assert.Equal("my-state", result.State);
+        Assert.Equal(["wos-session"], response.SetCookies.Select(c => SetCookie.Parse(c).Name));
+    }
+
+    [Fact]
+    public async Task A_refused_step_grant_saves_nothing()
+    {
+        using var h = new ServiceHarness(writeToResponse: true);
+        var response = new TestResponse();
+
+        var error = await Assert.ThrowsAsync<WorkOSApiException>(() => h.Service.CompleteOrganizationSelectionAsync(response, "bogus", "org_globex"));
+
+        Assert.Equal("invalid_pending_authentication_token", error.ErrorCode);
+        Assert.Empty(response.SetCookies);
     }
 
     [Fact]

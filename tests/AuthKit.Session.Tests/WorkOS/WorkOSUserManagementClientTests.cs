@@ -30,6 +30,9 @@ public sealed class WorkOSUserManagementClientTests : IDisposable
             DomainHint = "example.com",
             Prompt = "login",
             MaxAge = TimeSpan.FromSeconds(300),
+            Provider = "GoogleOAuth",
+            ConnectionId = "conn_123",
+            InvitationToken = "inv_456",
         });
 
         Assert.Equal("https://api.workos.test/user_management/authorize", url.GetLeftPart(UriPartial.Path));
@@ -37,7 +40,9 @@ public sealed class WorkOSUserManagementClientTests : IDisposable
         Assert.Equal(FakeWorkOS.ClientId, query["client_id"]);
         Assert.Equal("https://app.example.test/callback", query["redirect_uri"]);
         Assert.Equal("code", query["response_type"]);
-        Assert.Equal("authkit", query["provider"]);
+        Assert.Equal("GoogleOAuth", query["provider"]);
+        Assert.Equal("conn_123", query["connection_id"]);
+        Assert.Equal("inv_456", query["invitation_token"]);
         Assert.Equal("sealed+state/=", query["state"]);
         Assert.Equal("challenge_abc", query["code_challenge"]);
         Assert.Equal("S256", query["code_challenge_method"]);
@@ -166,6 +171,88 @@ public sealed class WorkOSUserManagementClientTests : IDisposable
         Assert.Equal("pending_tok", request.Body!["pending_authentication_token"]!.GetValue<string>());
         Assert.Equal("org_acme", request.Body!["organization_id"]!.GetValue<string>());
         Assert.Equal("user_x", response.User.Id);
+    }
+
+    [Fact]
+    public async Task Email_verification_and_totp_use_their_grants()
+    {
+        _workos.EnqueueResponse(HttpStatusCode.OK, AuthenticateJson());
+        _workos.EnqueueResponse(HttpStatusCode.OK, AuthenticateJson());
+        var client = CreateClient();
+
+        await client.AuthenticateWithEmailVerificationAsync("pending_e", "123456");
+        await client.AuthenticateWithTotpAsync("pending_t", "auth_challenge_1", "654321");
+
+        var requests = _workos.Requests.ToArray();
+        Assert.Equal("urn:workos:oauth:grant-type:email-verification:code", requests[0].GrantType);
+        Assert.Equal("pending_e", requests[0].Body!["pending_authentication_token"]!.GetValue<string>());
+        Assert.Equal("123456", requests[0].Body!["code"]!.GetValue<string>());
+        Assert.Equal("urn:workos:oauth:grant-type:mfa-totp", requests[1].GrantType);
+        Assert.Equal("auth_challenge_1", requests[1].Body!["authentication_challenge_id"]!.GetValue<string>());
+        Assert.Equal("654321", requests[1].Body!["code"]!.GetValue<string>());
+        Assert.Equal(FakeWorkOS.ApiKey, requests[1].Body!["client_secret"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_factor_challenge_returns_the_challenge_id()
+    {
+        _workos.EnqueueResponse(HttpStatusCode.Created, """{"object":"authentication_challenge","id":"auth_challenge_9","authentication_factor_id":"auth_factor_1"}""");
+        var client = CreateClient();
+
+        var id = await client.ChallengeAuthenticationFactorAsync("auth_factor_1");
+
+        var request = Assert.Single(_workos.Requests);
+        Assert.Equal("/auth/factors/auth_factor_1/challenge", request.Uri.AbsolutePath);
+        Assert.Equal(HttpMethod.Post, request.Method);
+        Assert.Equal("auth_challenge_9", id);
+    }
+
+    [Fact]
+    public async Task A_wrong_email_code_carries_workos_error_code()
+    {
+        _workos.EnqueueResponse(HttpStatusCode.BadRequest, """{"message":"Invalid code","code":"invalid_code"}""");
+        var client = CreateClient();
+
+        var error = await Assert.ThrowsAsync<WorkOSApiException>(() => client.AuthenticateWithEmailVerificationAsync("p", "000000"));
+
+        Assert.Equal("invalid_code", error.ErrorCode);
+        Assert.Equal(HttpStatusCode.BadRequest, error.Status);
+    }
+
+    [Fact]
+    public async Task Continuation_answers_become_typed_pending_steps()
+    {
+        _workos.EnqueueResponse(HttpStatusCode.Forbidden, """
+            {"code":"email_verification_required","message":"Verify.","pending_authentication_token":"pt_e",
+             "email_verification_id":"email_verification_1","email":"dana@example.com",
+             "user":{"object":"user","id":"user_dana","email":"dana@example.com"}}
+            """);
+        _workos.EnqueueResponse(HttpStatusCode.Forbidden, """
+            {"code":"mfa_challenge","message":"MFA.","pending_authentication_token":"pt_m",
+             "authentication_factors":[{"object":"authentication_factor","id":"auth_factor_1","type":"totp"}],
+             "user":{"object":"user","id":"user_t","email":"t@example.com"}}
+            """);
+        _workos.EnqueueResponse(HttpStatusCode.Forbidden, """
+            {"error":"organization_selection_required","error_description":"Pick.","pending_authentication_token":"pt_o",
+             "organizations":[{"id":"org_a","name":"A"},{"id":"org_b","name":"B"}]}
+            """);
+        var client = CreateClient();
+
+        var email = (await Assert.ThrowsAsync<WorkOSAuthenticationRequiredException>(() => client.AuthenticateWithCodeAsync("c", "v"))).Pending!;
+        var mfa = (await Assert.ThrowsAsync<WorkOSAuthenticationRequiredException>(() => client.AuthenticateWithCodeAsync("c", "v"))).Pending!;
+        var org = (await Assert.ThrowsAsync<WorkOSAuthenticationRequiredException>(() => client.AuthenticateWithCodeAsync("c", "v"))).Pending!;
+
+        Assert.Equal(PendingAuthenticationKind.EmailVerification, email.Kind);
+        Assert.Equal("pt_e", email.Token);
+        Assert.Equal("email_verification_1", email.EmailVerificationId);
+        Assert.Equal("dana@example.com", email.Email);
+        Assert.Equal("user_dana", email.User!.Id);
+        Assert.Equal(PendingAuthenticationKind.MfaChallenge, mfa.Kind);
+        Assert.Equal("auth_factor_1", Assert.Single(mfa.AuthenticationFactors).Id);
+        Assert.Null(mfa.AuthenticationChallengeId);
+        Assert.Equal(PendingAuthenticationKind.OrganizationSelection, org.Kind); // the "error" spelling is read too
+        Assert.Equal(["org_a", "org_b"], org.Organizations.Select(o => o.Id));
+        Assert.Equal("Pick.", org.Message);
     }
 
     [Fact]

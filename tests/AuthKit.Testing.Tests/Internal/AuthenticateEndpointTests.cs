@@ -207,10 +207,12 @@ public class AuthenticateEndpointTests
         using var accepted = await TestSupport.AuthenticateAsync(client, emulator, Select("org_globex"));
         using var reused = await TestSupport.AuthenticateAsync(client, emulator, Select("org_globex"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Equal("invalid_request", (await TestSupport.JsonAsync(refused)).GetProperty("error").GetString());
+        // WorkOS's shapes: the urn:workos: grants fail with {code, message}, not the OAuth {error, error_description}.
+        // An unknown organization is a 404, as WorkOS answers it.
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
-        Assert.Equal("invalid_grant", (await TestSupport.JsonAsync(reused)).GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, reused.StatusCode);
+        Assert.Equal("invalid_pending_authentication_token", (await TestSupport.JsonAsync(reused)).GetProperty("code").GetString());
     }
 
     [Fact]

@@ -80,12 +80,31 @@ public class AuthorizeEndpointTests
     }
 
     [Theory]
+    [InlineData("provider", "GoogleOAuth")]
+    [InlineData("connection_id", "conn_01ABC")]
+    [InlineData("domain_hint", "example.com")]
+    [InlineData("invitation_token", "inv_tok_123")]
+    [InlineData("login_hint", "bob@example.com")]
+    public async Task Authorization_options_are_accepted_and_recorded(string name, string value)
+    {
+        await using var emulator = await WorkOSEmulator.StartAsync(Auto());
+        using var client = TestSupport.Client(emulator, withApiKey: false);
+        var url = TestSupport.AuthorizeUrl(emulator, TestSupport.NewPkce().Challenge, state: "st", extra: new Dictionary<string, string?> { [name] = value });
+
+        using var response = await client.GetAsync(url);
+
+        Assert.True(TestSupport.RedirectQuery(response).ContainsKey("code"));
+        Assert.Equal(value, emulator.LastAuthorizationQuery[name]);
+    }
+
+    [Theory]
     [InlineData("code_challenge", null, "invalid_request")]
     [InlineData("code_challenge", "short", "invalid_request")]
     [InlineData("code_challenge_method", "plain", "invalid_request")]
     [InlineData("code_challenge_method", null, "invalid_request")]
     [InlineData("response_type", "token", "unsupported_response_type")]
-    [InlineData("provider", "GoogleOAuth", "invalid_request")]
+    [InlineData("provider", "FacebookOAuth", "invalid_request")]
+    [InlineData("connection_id", "not-a-connection", "invalid_request")]
     [InlineData("prompt", "sometimes", "invalid_request")]
     [InlineData("max_age", "-5", "invalid_request")]
     [InlineData("screen_hint", "register", "invalid_request")]
