@@ -21,6 +21,11 @@ internal sealed class RevokeSessionRequestBody
     public required string SessionId { get; init; }
 }
 
+internal sealed class ApiKeyValidationRequestBody
+{
+    public required string Value { get; init; }
+}
+
 internal sealed class MembershipListDto
 {
     public List<MembershipDto>? Data { get; init; }
@@ -54,6 +59,7 @@ internal sealed class OrganizationDto
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
 [JsonSerializable(typeof(AuthenticateRequestBody))]
 [JsonSerializable(typeof(RevokeSessionRequestBody))]
+[JsonSerializable(typeof(ApiKeyValidationRequestBody))]
 [JsonSerializable(typeof(MembershipListDto))]
 [JsonSerializable(typeof(OrganizationDto))]
 internal sealed partial class WorkOSJsonContext : JsonSerializerContext;

@@ -16,8 +16,9 @@ internal sealed class RequestCounters
     public const int Total = 10;
     public const int FaultsServed = 11;
     public const int RejectedRefreshTokens = 12;
+    public const int ApiKeyValidations = 13;
 
-    private readonly int[] _values = new int[13];
+    private readonly int[] _values = new int[14];
 
     public void Increment(int counter) => Interlocked.Increment(ref _values[counter]);
 
@@ -44,6 +45,7 @@ internal sealed class RequestCounters
         Total = Volatile.Read(ref _values[Total]),
         FaultsServed = Volatile.Read(ref _values[FaultsServed]),
         RejectedRefreshTokens = Volatile.Read(ref _values[RejectedRefreshTokens]),
+        ApiKeyValidations = Volatile.Read(ref _values[ApiKeyValidations]),
         ActiveSessions = activeSessions,
     };
 }
