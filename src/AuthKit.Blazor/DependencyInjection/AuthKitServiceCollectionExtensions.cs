@@ -87,6 +87,12 @@ public static class AuthKitServiceCollectionExtensions
         // framework's, so an app's own registration still wins) turns a failed step-up into a challenge with max_age.
         services.TryAddScoped<StepUpState>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IAuthorizationHandler, RecentSignInHandler>());
+        var existingResultHandler = services.FirstOrDefault(d => d.ServiceType == typeof(Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler));
+        if (existingResultHandler?.ImplementationType == typeof(Microsoft.AspNetCore.Authorization.Policy.AuthorizationMiddlewareResultHandler))
+        {
+            services.Remove(existingResultHandler); // the framework's default (AddAuthorization called first): ours wraps it
+        }
+
         services.TryAddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuthKitAuthorizationResultHandler>();
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
