@@ -13,6 +13,7 @@ namespace AuthKit.Session;
 /// never remembered, so a key created a moment ago works at once and an outage is not mistaken for "invalid". At most
 /// <see cref="AuthKitCoreOptions.ApiKeyCacheSize"/> keys are kept (expired ones are dropped first, then arbitrary ones).
 /// A revoked key keeps working until its cache entry expires: that is the price of not calling WorkOS on every request.
+/// Concurrent validations of one key share one WorkOS call.
 /// </summary>
 internal sealed partial class CachingWorkOSApiKeys : IWorkOSApiKeys
 {
@@ -22,6 +23,7 @@ internal sealed partial class CachingWorkOSApiKeys : IWorkOSApiKeys
     private readonly int _capacity;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<KeyHash, Entry> _entries = new();
+    private readonly ConcurrentDictionary<KeyHash, Lazy<Task<ApiKeyValidation>>> _inFlight = new();
 
     public CachingWorkOSApiKeys(IWorkOSApiKeys inner, IOptions<AuthKitCoreOptions> options, TimeProvider? timeProvider = null, ILogger<CachingWorkOSApiKeys>? logger = null)
     {
@@ -56,29 +58,57 @@ internal sealed partial class CachingWorkOSApiKeys : IWorkOSApiKeys
             _entries.TryRemove(new KeyValuePair<KeyHash, Entry>(hash, cached));
         }
 
-        var result = await _inner.ValidateAsync(value, cancellationToken).ConfigureAwait(false);
-        Log.Validated(_logger, result.Status, result.ApiKey?.Id);
-        if (enabled && result.IsValid)
+        if (!enabled)
         {
-            var now = _time.GetUtcNow();
-            var expiresAt = now + _duration;
-            if (result.ApiKey.ExpiresAt is { } keyExpiry && keyExpiry < expiresAt)
-            {
-                expiresAt = keyExpiry;
-            }
-
-            if (expiresAt > now)
-            {
-                if (_entries.Count >= _capacity)
-                {
-                    Trim(now);
-                }
-
-                _entries[hash] = new Entry(result, expiresAt);
-            }
+            return await _inner.ValidateAsync(value, cancellationToken).ConfigureAwait(false);
         }
 
-        return result;
+        // One WorkOS call per key at a time: a burst of requests with a key not cached yet shares it. The shared call is
+        // not tied to one caller's cancellation (the HTTP client's timeout bounds it); each caller stops waiting on its own.
+        // Lazy: of two racing GetOrAdd calls only the stored one ever starts a call (and removes itself when done).
+        var flight = _inFlight.GetOrAdd(hash, static (key, state) =>
+            new Lazy<Task<ApiKeyValidation>>(() => state.Self.ValidateAndRememberAsync(key, state.Value)), (Self: this, Value: value));
+        return await flight.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ApiKeyValidation> ValidateAndRememberAsync(KeyHash hash, string value)
+    {
+        await Task.Yield(); // never run the call inside GetOrAdd
+        try
+        {
+            var result = await _inner.ValidateAsync(value, CancellationToken.None).ConfigureAwait(false);
+            Log.Validated(_logger, result.Status, result.ApiKey?.Id);
+            if (result.IsValid)
+            {
+                Remember(hash, result);
+            }
+
+            return result;
+        }
+        finally
+        {
+            _inFlight.TryRemove(hash, out _);
+        }
+    }
+
+    private void Remember(KeyHash hash, ApiKeyValidation result)
+    {
+        var now = _time.GetUtcNow();
+        var expiresAt = now + _duration;
+        if (result.ApiKey!.ExpiresAt is { } keyExpiry && keyExpiry < expiresAt)
+        {
+            expiresAt = keyExpiry;
+        }
+
+        if (expiresAt > now)
+        {
+            if (_entries.Count >= _capacity)
+            {
+                Trim(now);
+            }
+
+            _entries[hash] = new Entry(result, expiresAt);
+        }
     }
 
     private void Trim(DateTimeOffset now)

@@ -122,15 +122,49 @@ public sealed class CachingWorkOSApiKeysTests
         Assert.DoesNotContain("sk_secret_value_123", keys[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Concurrent_validations_of_one_key_share_one_call_and_one_caller_giving_up_does_not_fail_the_others()
+    {
+        _workos.Answers["sk_burst"] = ApiKeyValidation.Valid(Key("api_key_burst"));
+        _workos.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cache = Create();
+        using var impatient = new CancellationTokenSource();
+
+        var waiting = Enumerable.Range(0, 20).Select(_ => cache.ValidateAsync("sk_burst")).ToList();
+        var cancelled = cache.ValidateAsync("sk_burst", impatient.Token);
+        await _workos.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await impatient.CancelAsync();
+        _workos.Gate.SetResult();
+        var results = await Task.WhenAll(waiting);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.All(results, r => Assert.Equal("api_key_burst", r.ApiKey!.Id));
+        Assert.Single(_workos.Calls);
+        Assert.True((await cache.ValidateAsync("sk_burst")).IsValid);
+        Assert.Single(_workos.Calls);
+    }
+
     private sealed class ScriptedApiKeys : IWorkOSApiKeys
     {
         public Dictionary<string, ApiKeyValidation> Answers { get; } = [];
         public List<string> Calls { get; } = [];
+        public TaskCompletionSource? Gate { get; set; }
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<ApiKeyValidation> ValidateAsync(string value, CancellationToken cancellationToken = default)
+        public async Task<ApiKeyValidation> ValidateAsync(string value, CancellationToken cancellationToken = default)
         {
-            Calls.Add(value);
-            return Task.FromResult(Answers.TryGetValue(value, out var answer) ? answer : ApiKeyValidation.Invalid);
+            lock (Calls)
+            {
+                Calls.Add(value);
+            }
+
+            Started.TrySetResult();
+            if (Gate is { } gate)
+            {
+                await gate.Task;
+            }
+
+            return Answers.TryGetValue(value, out var answer) ? answer : ApiKeyValidation.Invalid;
         }
     }
 }
