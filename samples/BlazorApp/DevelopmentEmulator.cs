@@ -117,4 +117,9 @@ internal static partial class DevelopmentEmulator
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
         Message = "No WorkOS client id configured: using the built-in WorkOS emulator at {EmulatorUri} with demo users alice@example.com, bob@example.com and charlie@example.com (dana@example.com chooses an organization in the app, erin@example.com verifies her email). To use real WorkOS instead, set WORKOS_CLIENT_ID, WORKOS_API_KEY, WORKOS_REDIRECT_URI and WORKOS_COOKIE_PASSWORD.")]
     public static partial void LogUsingEmulator(ILogger logger, Uri emulatorUri);
+
+    /// <summary>Logs how to call the sample's machine API with the emulator's demo API key.</summary>
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
+        Message = "Demo WorkOS API key for the machine API: curl -H \"Authorization: Bearer {ApiKey}\" {AppOrigin}api/posts")]
+    public static partial void LogDemoApiKey(ILogger logger, string apiKey, string appOrigin);
 }

@@ -13,8 +13,8 @@ builder.Services.AddRazorComponents()
 // WorkOS AuthKit: the "AuthKit" configuration section plus the WORKOS_* environment variables.
 builder.Services.AddAuthKit();
 
-// The sample's own API accepts WorkOS access tokens as bearer tokens; pages call it through an
-// HttpClient whose handler attaches the current user's access token.
+// The sample's own APIs: /api/me accepts WorkOS access tokens as bearer tokens (AddAuthKitBearer; pages call it through an
+// HttpClient whose handler attaches the current user's access token), /api/posts accepts WorkOS API keys (AddAuthKitApiKey).
 builder.Services.AddMeApi();
 builder.Services.AddHttpClient<MeApiClient>().AddAuthKitAccessToken();
 
@@ -28,7 +28,10 @@ if (!StartupValidation.TryValidate(app.Services, Console.Error))
 
 if (emulator is not null)
 {
-    DevelopmentEmulator.LogUsingEmulator(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BlazorApp.DevMode"), emulator.BaseUri);
+    var devLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BlazorApp.DevMode");
+    DevelopmentEmulator.LogUsingEmulator(devLogger, emulator.BaseUri);
+    // A seeded demo key (EmulatorSeed.Demo), not a secret: the machine API /api/posts accepts it.
+    DevelopmentEmulator.LogDemoApiKey(devLogger, "sk_test_demo_acme_reader", new Uri(new Uri(app.Configuration["AuthKit:RedirectUri"]!), "/").ToString());
 }
 
 if (!app.Environment.IsDevelopment())

@@ -63,6 +63,14 @@ public sealed class AuthKitAuthenticationOptions : AuthenticationSchemeOptions
     public string SignedOutReturnPath { get; set; } = "/";
 
     /// <summary>
+    /// Whether every response for a signed-in user gets <c>Cache-Control: private, no-store</c> and <c>Vary: Cookie</c>, so no
+    /// browser or shared cache (CDN, proxy) keeps a signed-in page or a rotated session cookie. An explicit <c>Cache-Control</c>
+    /// the app set on a response is kept, unless that response also rotates the session cookie. Anonymous responses are left
+    /// alone. Default <see langword="true"/>.
+    /// </summary>
+    public bool NoStoreWhenSignedIn { get; set; } = true;
+
+    /// <summary>
     /// The event hooks. Default: no-ops. Ignored when <see cref="AuthenticationSchemeOptions.EventsType"/> is set: then
     /// an instance of that type (an <see cref="AuthKitEvents"/> subclass registered in DI, as
     /// <c>AddAuthKit().WithEvents&lt;TEvents&gt;()</c> does) is resolved from the request's or circuit's services.

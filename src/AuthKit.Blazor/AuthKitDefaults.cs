@@ -11,4 +11,10 @@ public static class AuthKitDefaults
 
     /// <summary>The request header the circuit's session fetch sends: <c>X-AuthKit-Session</c>.</summary>
     public const string SessionRequestHeader = "X-AuthKit-Session";
+
+    /// <summary>The WorkOS access-token bearer scheme (<c>AddAuthKitBearer()</c>): <c>AuthKitBearer</c>.</summary>
+    public const string BearerScheme = "AuthKitBearer";
+
+    /// <summary>The WorkOS API-key scheme (<c>AddAuthKitApiKey()</c>): <c>AuthKitApiKey</c>.</summary>
+    public const string ApiKeyScheme = "AuthKitApiKey";
 }

@@ -36,6 +36,8 @@ public sealed record EmulatorRequestCounts
     public int FaultsServed { get; init; }
     /// <summary>Refresh grants rejected because the token was unknown, already used, expired, or its session ended.</summary>
     public int RejectedRefreshTokens { get; init; }
+    /// <summary><c>POST /api_keys/validations</c> requests.</summary>
+    public int ApiKeyValidations { get; init; }
     /// <summary>Sessions currently active (not revoked, not logged out, refresh token not expired). Not reset by <see cref="WorkOSEmulator.ResetRequestCounts"/>.</summary>
     public int ActiveSessions { get; init; }
 }

@@ -20,6 +20,9 @@ public sealed class EmulatorSeed
     /// <summary>The roles memberships refer to by slug.</summary>
     public IList<EmulatorRole> Roles { get; set; } = [];
 
+    /// <summary>WorkOS API keys (<c>api_keys</c> in JSON) that <c>POST /api_keys/validations</c> accepts. Default none.</summary>
+    public IList<EmulatorApiKey> ApiKeys { get; set; } = [];
+
     /// <summary>
     /// A new copy of the demo data:
     /// <list type="bullet">
@@ -29,6 +32,8 @@ public sealed class EmulatorSeed
     /// <item><c>support@example.com</c> (<c>user_support</c>): no memberships.</item>
     /// <item>Roles: <c>admin</c> (<c>admin:read</c>, <c>admin:write</c>, <c>posts:read</c>, <c>posts:write</c>, <c>members:manage</c>), <c>member</c> (<c>posts:read</c>).</item>
     /// <item>Acme: entitlements <c>audit-logs</c>, <c>sso</c>; feature flag <c>new-dashboard</c>. Globex: none.</item>
+    /// <item>API keys: <c>sk_test_demo_acme_reader</c> (Acme, <c>posts:read</c>), <c>sk_test_demo_acme_admin</c> (Acme,
+    /// <c>posts:read</c>, <c>posts:write</c>, <c>admin:read</c>) and <c>sk_test_demo_alice</c> (owned by alice in Acme, <c>posts:read</c>).</item>
     /// </list>
     /// Every demo user's password is <c>password</c>.
     /// </summary>
@@ -67,6 +72,12 @@ public sealed class EmulatorSeed
                 Id = "org_globex", Name = "Globex",
                 Memberships = [new() { Id = "om_alice_globex", UserId = "user_alice", Role = "member" }],
             },
+        ],
+        ApiKeys =
+        [
+            new() { Id = "api_key_demo_acme_reader", Name = "Acme read-only key", Value = "sk_test_demo_acme_reader", OrganizationId = "org_acme", Permissions = ["posts:read"] },
+            new() { Id = "api_key_demo_acme_admin", Name = "Acme admin key", Value = "sk_test_demo_acme_admin", OrganizationId = "org_acme", Permissions = ["posts:read", "posts:write", "admin:read"] },
+            new() { Id = "api_key_demo_alice", Name = "Alice's key", Value = "sk_test_demo_alice", OrganizationId = "org_acme", UserId = "user_alice", Permissions = ["posts:read"] },
         ],
     };
 
@@ -148,9 +159,35 @@ public sealed class EmulatorSeed
             }
         }
 
+        ValidateApiKeys(problems, userIds, orgIds);
         if (problems.Count > 0)
         {
             throw new ArgumentException("The emulator seed is invalid: " + string.Join(" ", problems));
+        }
+    }
+
+    private void ValidateApiKeys(List<string> problems, HashSet<string> userIds, HashSet<string> orgIds)
+    {
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in ApiKeys)
+        {
+            var label = key.Id ?? key.Name;
+            if (string.IsNullOrWhiteSpace(key.Name)) problems.Add("An API key has no name.");
+            if (key.Id is { } id && !ids.Add(id)) problems.Add($"API key id '{id}' is used twice.");
+            if (key.Value is { } value)
+            {
+                if (!value.StartsWith("sk_", StringComparison.Ordinal) || value.Length < 8) problems.Add($"API key '{label}' has a value that does not start with 'sk_' (or is shorter than 8 characters).");
+                else if (!values.Add(value)) problems.Add($"API key '{label}' reuses another key's value.");
+            }
+
+            if (!orgIds.Contains(key.OrganizationId)) problems.Add($"API key '{label}' names unknown organization '{key.OrganizationId}'.");
+            if (key.UserId is { } userId)
+            {
+                if (!userIds.Contains(userId)) problems.Add($"API key '{label}' names unknown user '{userId}'.");
+                else if (!Organizations.Any(o => o.Id == key.OrganizationId && o.Memberships.Any(m => m.UserId == userId && m.Status == "active")))
+                    problems.Add($"API key '{label}' is owned by '{userId}', who has no active membership in '{key.OrganizationId}'.");
+            }
         }
     }
 }

@@ -38,6 +38,7 @@ public sealed class WorkOSEmulator : IAsyncDisposable
     private readonly OffsetTimeProvider _clock;
     private readonly CancellationTokenSource _stopping;
     private readonly ILogger _logger;
+    private ApiKeyStore _apiKeys = null!;
     private Uri _baseUri = new("http://127.0.0.1/");
     private int _disposed;
 
@@ -128,6 +129,8 @@ public sealed class WorkOSEmulator : IAsyncDisposable
         RequestPipeline.Use(app, svc, faults, stopping.Token, logger);
         ApiEndpoints.Map(app, svc, keys, logger);
         AuthorizeEndpoints.Map(app, svc, logger);
+        emulator._apiKeys = new ApiKeyStore(options.Seed.ApiKeys, clock);
+        ApiKeyEndpoints.Map(app, emulator, svc, emulator._apiKeys, logger);
         ControlEndpoints.Map(app, emulator, svc);
         app.MapFallback(() => EmulatorResults.Json(WireErrors.NotFound("No such endpoint in the WorkOS emulator.")));
 
@@ -190,6 +193,52 @@ public sealed class WorkOSEmulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(sessionId);
         var found = _svc.EndSession(sessionId);
         Log.Control(_logger, found ? "session revoked" : "revoke of an unknown session");
+        return found;
+    }
+
+    /// <summary>
+    /// Creates a WorkOS API key that <c>POST /api_keys/validations</c> accepts from now on (as the dashboard or the API Keys
+    /// widget would). Also over HTTP: <c>POST /_emulator/api_keys</c>.
+    /// </summary>
+    /// <param name="key">The key: name, owner organization (and user, for a user-owned key), permissions, optional value and expiry.</param>
+    /// <returns>The key as stored: <see cref="EmulatorApiKey.Id"/> and <see cref="EmulatorApiKey.Value"/> filled in.</returns>
+    /// <exception cref="ArgumentException">Unknown organization or user, a user without an active membership, a value not starting with <c>sk_</c> or already used.</exception>
+    public EmulatorApiKey CreateApiKey(EmulatorApiKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentException.ThrowIfNullOrWhiteSpace(key.Name);
+        if (_svc.FindOrganization(key.OrganizationId) is null)
+        {
+            throw new ArgumentException($"No organization has the id '{key.OrganizationId}'.", nameof(key));
+        }
+
+        if (key.UserId is { } userId && !_svc.AllMemberships().Any(m => m.Membership.UserId == userId && m.Membership.OrgId == key.OrganizationId && m.Membership.Status == "active"))
+        {
+            throw new ArgumentException($"User '{userId}' has no active membership in '{key.OrganizationId}'.", nameof(key));
+        }
+
+        if (key.Value is { } value && (!value.StartsWith("sk_", StringComparison.Ordinal) || value.Length < 8))
+        {
+            throw new ArgumentException("An API key value must start with 'sk_' and have at least 8 characters.", nameof(key));
+        }
+
+        var record = _apiKeys.Add(key);
+        Log.Control(_logger, "API key created");
+        return new EmulatorApiKey
+        {
+            Id = record.Id, Name = record.Name, Value = record.Value, OrganizationId = record.OrganizationId, UserId = record.UserId,
+            Permissions = [.. record.Permissions], ExpiresAt = record.ExpiresAt,
+        };
+    }
+
+    /// <summary>Revokes (deletes) an API key: validations answer <c>{"api_key": null}</c> from now on. Also <c>POST /_emulator/api_keys/{id}/revoke</c>.</summary>
+    /// <param name="apiKeyId">The key id (<c>api_key_...</c>).</param>
+    /// <returns><see langword="false"/> when the key is unknown.</returns>
+    public bool RevokeApiKey(string apiKeyId)
+    {
+        ArgumentNullException.ThrowIfNull(apiKeyId);
+        var found = _apiKeys.Revoke(apiKeyId);
+        Log.Control(_logger, found ? "API key revoked" : "revoke of an unknown API key");
         return found;
     }
 

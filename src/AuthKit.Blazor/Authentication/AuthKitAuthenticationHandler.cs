@@ -57,9 +57,11 @@ internal sealed partial class AuthKitAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
+        var wroteSession = false;
         if (resolution.SealedSession is { } rotated)
         {
             cookies.WriteSession(Response, rotated);
+            wroteSession = true;
         }
         else if (resolution.ClearCookie)
         {
@@ -72,6 +74,11 @@ internal sealed partial class AuthKitAuthenticationHandler(
         {
             LogAnonymous(Logger, resolution.Status);
             return AuthenticateResult.NoResult();
+        }
+
+        if (Options.NoStoreWhenSignedIn)
+        {
+            Response.OnStarting(ApplyNoStore, (Response, wroteSession));
         }
 
         var principal = AuthKitIdentity.CreatePrincipal(resolution.Auth);
@@ -108,11 +115,54 @@ internal sealed partial class AuthKitAuthenticationHandler(
         return firstUnsealed ?? SessionResolution.Invalid;
     }
 
+    /// <summary>
+    /// A response rendered for a signed-in user must not be stored by a browser or shared cache: <c>Cache-Control: private,
+    /// no-store</c> and <c>Vary: Cookie</c>. An explicit <c>Cache-Control</c> the app set for the response is kept (the app
+    /// decided), except when this response also carries a rotated session cookie: then it is always <c>private, no-store</c>,
+    /// because a cached <c>Set-Cookie</c> hands the session to whoever gets the cached copy.
+    /// </summary>
+    private static Task ApplyNoStore(object state)
+    {
+        var (response, wroteSession) = ((HttpResponse, bool))state;
+        var headers = response.Headers;
+        if (wroteSession || StringValues.IsNullOrEmpty(headers.CacheControl))
+        {
+            headers.CacheControl = "private, no-store";
+            headers.Pragma = "no-cache";
+        }
+
+        var vary = headers.Vary;
+        var hasCookie = false;
+        foreach (var value in vary)
+        {
+            foreach (var part in (value ?? "").Split(','))
+            {
+                var name = part.Trim();
+                hasCookie |= name == "*" || string.Equals(name, "Cookie", StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        if (!hasCookie)
+        {
+            headers.Vary = StringValues.Concat(vary, "Cookie");
+        }
+
+        return Task.CompletedTask;
+    }
+
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        var maxAge = StepUp.ReadMaxAge(properties);
         if (IsApiRequest(Request))
         {
             Response.StatusCode = StatusCodes.Status401Unauthorized;
+            if (maxAge is { } age)
+            {
+                // RFC 9470's step-up error, so a fetch caller knows a fresh sign-in (not just any) is needed.
+                Response.Headers.Append(HeaderNames.WWWAuthenticate,
+                    $"AuthKit error=\"insufficient_user_authentication\", max_age=\"{((long)age.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)}\"");
+            }
+
             return Task.CompletedTask;
         }
 
@@ -124,6 +174,12 @@ internal sealed partial class AuthKitAuthenticationHandler(
 
         var signIn = Request.PathBase + Options.SignInPath;
         var location = QueryHelpers.AddQueryString(signIn, "returnPathname", ReturnPath.Sanitize(returnPath));
+        if (maxAge is { } stepUp)
+        {
+            // Step-up: WorkOS asks for a fresh sign-in when the last one is older than max_age.
+            location = QueryHelpers.AddQueryString(location, "maxAge", ((long)stepUp.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         Response.Redirect(location);
         return Task.CompletedTask;
     }

@@ -25,6 +25,18 @@ public static class AuthKitPolicyBuilderExtensions
     public static AuthorizationPolicyBuilder RequireEntitlement(this AuthorizationPolicyBuilder builder, params string[] entitlements) =>
         RequireEach(builder, AuthKitClaimTypes.Entitlement, entitlements);
 
+    /// <summary>
+    /// Step-up: requires a signed-in user whose last active sign-in (<c>auth_time</c>) is at most <paramref name="maxAge"/> ago
+    /// (<see cref="RecentSignInRequirement"/>). When only this fails, the user is sent through sign-in with <c>max_age</c> and
+    /// returns to the page; bearer schemes answer 401 <c>insufficient_user_authentication</c>. The same check as the
+    /// <c>recent-sign-in:</c> policy names.
+    /// </summary>
+    public static AuthorizationPolicyBuilder RequireRecentSignIn(this AuthorizationPolicyBuilder builder, TimeSpan maxAge)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.RequireAuthenticatedUser().AddRequirements(new RecentSignInRequirement(maxAge));
+    }
+
     private static AuthorizationPolicyBuilder RequireEach(AuthorizationPolicyBuilder builder, string claimType, string[] values)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -83,6 +83,17 @@ public static class AuthKitServiceCollectionExtensions
         }
 
         services.TryAddSingleton<IAuthorizationPolicyProvider, AuthKitPolicyProvider>();
+        // Step-up (recent-sign-in): the handler records failures for RedirectToSignIn; the result handler (added before the
+        // framework's, so an app's own registration still wins) turns a failed step-up into a challenge with max_age.
+        services.TryAddScoped<StepUpState>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IAuthorizationHandler, RecentSignInHandler>());
+        var existingResultHandler = services.FirstOrDefault(d => d.ServiceType == typeof(Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler));
+        if (existingResultHandler?.ImplementationType == typeof(Microsoft.AspNetCore.Authorization.Policy.AuthorizationMiddlewareResultHandler))
+        {
+            services.Remove(existingResultHandler); // the framework's default (AddAuthorization called first): ours wraps it
+        }
+
+        services.TryAddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuthKitAuthorizationResultHandler>();
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         services.AddAntiforgery();

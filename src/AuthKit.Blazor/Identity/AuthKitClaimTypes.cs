@@ -29,4 +29,12 @@ public static class AuthKitClaimTypes
     public const string Impersonator = "impersonator";
     /// <summary>Reason given for impersonation: <c>impersonator_reason</c>.</summary>
     public const string ImpersonatorReason = "impersonator_reason";
+    /// <summary>When the user last actively signed in (the access token's <c>auth_time</c>), Unix seconds: <c>auth_time</c>.</summary>
+    public const string AuthTime = "auth_time";
+    /// <summary>The WorkOS API key's id (API-key scheme): <c>api_key_id</c>.</summary>
+    public const string ApiKeyId = "api_key_id";
+    /// <summary>The WorkOS API key's name (API-key scheme): <c>api_key_name</c>.</summary>
+    public const string ApiKeyName = "api_key_name";
+    /// <summary>The WorkOS API key's owner type, <c>organization</c> or <c>user</c> (API-key scheme): <c>api_key_owner_type</c>.</summary>
+    public const string ApiKeyOwnerType = "api_key_owner_type";
 }

@@ -56,59 +56,6 @@ internal sealed class AuthKitIdentity : ClaimsIdentity
             throw new ArgumentException("Only an authenticated result becomes an AuthKit identity.", nameof(auth));
         }
 
-        const string issuer = "WorkOS";
-        var claims = new List<Claim>(16);
-        void Add(string type, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                claims.Add(new Claim(type, value, ClaimValueTypes.String, issuer));
-            }
-        }
-
-        var user = auth.User;
-        Add(AuthKitClaimTypes.Subject, auth.Claims.Subject ?? user.Id);
-        Add(AuthKitClaimTypes.SessionId, auth.SessionId);
-        Add(AuthKitClaimTypes.Email, user.Email);
-        var fullName = string.Join(' ', new[] { user.FirstName, user.LastName }.Where(s => !string.IsNullOrWhiteSpace(s)));
-        Add(AuthKitClaimTypes.Name, !string.IsNullOrWhiteSpace(user.Name) ? user.Name : fullName.Length > 0 ? fullName : user.Email);
-        Add(AuthKitClaimTypes.GivenName, user.FirstName);
-        Add(AuthKitClaimTypes.FamilyName, user.LastName);
-        Add(AuthKitClaimTypes.OrganizationId, auth.OrganizationId);
-
-        var roles = new HashSet<string>(StringComparer.Ordinal);
-        if (!string.IsNullOrEmpty(auth.Role))
-        {
-            roles.Add(auth.Role);
-        }
-
-        roles.UnionWith(auth.Roles.Where(r => !string.IsNullOrEmpty(r)));
-        foreach (var role in roles)
-        {
-            Add(AuthKitClaimTypes.Role, role);
-        }
-
-        foreach (var permission in auth.Permissions.Distinct(StringComparer.Ordinal))
-        {
-            Add(AuthKitClaimTypes.Permission, permission);
-        }
-
-        foreach (var entitlement in auth.Entitlements.Distinct(StringComparer.Ordinal))
-        {
-            Add(AuthKitClaimTypes.Entitlement, entitlement);
-        }
-
-        foreach (var flag in auth.FeatureFlags.Distinct(StringComparer.Ordinal))
-        {
-            Add(AuthKitClaimTypes.FeatureFlag, flag);
-        }
-
-        if (auth.Impersonator is { } impersonator)
-        {
-            Add(AuthKitClaimTypes.Impersonator, impersonator.Email);
-            Add(AuthKitClaimTypes.ImpersonatorReason, impersonator.Reason);
-        }
-
-        return claims;
+        return AuthKitClaims.FromAccessToken(auth.Claims, auth.User, auth.SessionId, auth.Impersonator);
     }
 }

@@ -31,6 +31,32 @@ public static class AuthKitPrincipalExtensions
     }
 
     /// <summary>
+    /// The verified access-token claims behind a principal the cookie scheme (the session's token) or the bearer scheme
+    /// (<c>AddAuthKitBearer()</c>) signed in, for what AuthKit's claims do not carry (<c>jti</c>, <c>exp</c>, custom claims);
+    /// null for an API key or any other principal.
+    /// </summary>
+    public static AccessTokenClaims? GetAccessTokenClaims(this ClaimsPrincipal? principal)
+    {
+        if (principal is null)
+        {
+            return null;
+        }
+
+        foreach (var identity in principal.Identities)
+        {
+            switch (identity)
+            {
+                case AuthKitIdentity { IsAuthenticated: true } authKit:
+                    return authKit.Auth.Claims;
+                case AuthKitBearerIdentity { IsAuthenticated: true } bearer:
+                    return bearer.Token;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The <see cref="AuthResult"/> of an authentication state; <see cref="AuthResult.Anonymous"/> when signed out. For an
     /// <see cref="AuthKitAuthenticationState"/> this is its <see cref="AuthKitAuthenticationState.Auth"/>, even when the
     /// app's claims transformation returned a principal without AuthKit's identity.

@@ -35,4 +35,14 @@ public sealed class AuthKitCoreOptions
     /// while its access token is valid. Default 10 000; zero disables the cache.
     /// </summary>
     public int VerifiedSessionCacheSize { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long a VALID WorkOS API key is remembered by <see cref="IWorkOSApiKeys"/> before WorkOS is asked again (never past
+    /// the key's own expiry). Invalid keys and failures are never remembered. A key revoked at WorkOS keeps working for at
+    /// most this long. Default 60 s; zero disables the cache.
+    /// </summary>
+    public TimeSpan ApiKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Upper bound on remembered valid API keys (keyed by a SHA-256 of the key, never the key). Default 1 000; zero disables the cache.</summary>
+    public int ApiKeyCacheSize { get; set; } = 1_000;
 }

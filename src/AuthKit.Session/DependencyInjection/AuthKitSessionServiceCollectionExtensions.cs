@@ -13,7 +13,8 @@ public static class AuthKitSessionServiceCollectionExtensions
     /// <summary>
     /// Registers the session core: <see cref="AuthKitOptions"/> (with the <c>WORKOS_*</c> environment overrides and
     /// validation at start-up), <see cref="AuthKitCoreOptions"/>, the WorkOS client (<see cref="IWorkOSUserManagement"/>,
-    /// a typed client named <see cref="HttpClientName"/>), <see cref="IAccessTokenVerifier"/>, <see cref="ISessionEncryption"/>,
+    /// a typed client named <see cref="HttpClientName"/>), <see cref="IWorkOSApiKeys"/> (the same client behind a valid-key cache),
+    /// <see cref="IAccessTokenVerifier"/>, <see cref="ISessionEncryption"/>,
     /// <see cref="AuthKitCore"/>, <see cref="AuthService{TRequest, TResponse}"/> (needs a host-registered
     /// <see cref="ISessionStorage{TRequest, TResponse}"/>) and <see cref="TimeProvider.System"/>. Everything is added with
     /// <c>TryAdd</c>, so the application's own registrations win and calling this twice changes nothing.
@@ -55,6 +56,11 @@ public static class AuthKitSessionServiceCollectionExtensions
         }
 
         services.TryAddSingleton<IAccessTokenVerifier, JwksAccessTokenVerifier>();
+        services.TryAddSingleton<IWorkOSApiKeys>(static sp => new CachingWorkOSApiKeys(
+            sp.GetRequiredService<IWorkOSUserManagement>() as IWorkOSApiKeys ?? throw new InvalidOperationException(
+                "The registered IWorkOSUserManagement does not validate API keys: register an IWorkOSApiKeys of your own."),
+            sp.GetRequiredService<IOptions<AuthKitCoreOptions>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<CachingWorkOSApiKeys>>()));
         services.TryAddSingleton<ISessionEncryption>(sp => new SessionEncryption(sp.GetService<TimeProvider>()));
         services.TryAddSingleton(static sp => new AuthKitCore(
             sp.GetRequiredService<IOptions<AuthKitOptions>>(), sp.GetRequiredService<IWorkOSUserManagement>(), sp.GetRequiredService<ISessionEncryption>(),

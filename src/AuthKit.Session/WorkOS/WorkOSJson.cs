@@ -22,6 +22,11 @@ internal sealed class RevokeSessionRequestBody
     public required string SessionId { get; init; }
 }
 
+internal sealed class ApiKeyValidationRequestBody
+{
+    public required string Value { get; init; }
+}
+
 internal sealed class MembershipListDto
 {
     public List<MembershipDto>? Data { get; init; }
@@ -56,6 +61,7 @@ internal sealed class OrganizationDto
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
 [JsonSerializable(typeof(AuthenticateRequestBody))]
 [JsonSerializable(typeof(RevokeSessionRequestBody))]
+[JsonSerializable(typeof(ApiKeyValidationRequestBody))]
 [JsonSerializable(typeof(MembershipListDto))]
 [JsonSerializable(typeof(OrganizationDto))]
 internal sealed partial class WorkOSJsonContext : JsonSerializerContext;

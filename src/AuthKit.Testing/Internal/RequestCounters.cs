@@ -18,8 +18,9 @@ internal sealed class RequestCounters
     public const int RejectedRefreshTokens = 12;
     public const int EmailVerification = 13;
     public const int MfaTotp = 14;
+    public const int ApiKeyValidations = 15;
 
-    private readonly int[] _values = new int[15];
+    private readonly int[] _values = new int[16];
 
     public void Increment(int counter) => Interlocked.Increment(ref _values[counter]);
 
@@ -48,6 +49,7 @@ internal sealed class RequestCounters
         RejectedRefreshTokens = Volatile.Read(ref _values[RejectedRefreshTokens]),
         EmailVerification = Volatile.Read(ref _values[EmailVerification]),
         MfaTotp = Volatile.Read(ref _values[MfaTotp]),
+        ApiKeyValidations = Volatile.Read(ref _values[ApiKeyValidations]),
         ActiveSessions = activeSessions,
     };
 }

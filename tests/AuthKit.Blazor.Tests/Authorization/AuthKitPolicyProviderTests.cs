@@ -36,6 +36,33 @@ public sealed class AuthKitPolicyProviderTests
         Assert.Equal(expected, await AuthorizeAsync(policy));
     }
 
+    [Theory]
+    [InlineData("recent-sign-in:300", 300)]
+    [InlineData("recent-sign-in:00:05:00", 300)]
+    [InlineData("recent-sign-in:1.00:00:00", 86400)]
+    [InlineData("recent-sign-in:1", 1)]
+    public async Task Recent_sign_in_policies_read_seconds_or_a_time_span(string name, int seconds)
+    {
+        var provider = new AuthKitPolicyProvider(Microsoft.Extensions.Options.Options.Create(new AuthorizationOptions()));
+
+        var policy = await provider.GetPolicyAsync(name);
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Assert.Single(policy!.Requirements.OfType<RecentSignInRequirement>()).MaxAge);
+    }
+
+    [Theory]
+    [InlineData("recent-sign-in:0")]
+    [InlineData("recent-sign-in:-5")]
+    [InlineData("recent-sign-in:five")]
+    [InlineData("recent-sign-in:99999999999")]
+    [InlineData("recent-sign-in:00:00:00.5")]
+    public async Task Unparsable_recent_sign_in_values_are_not_policies(string name)
+    {
+        var provider = new AuthKitPolicyProvider(Microsoft.Extensions.Options.Options.Create(new AuthorizationOptions()));
+
+        Assert.Null(await provider.GetPolicyAsync(name));
+    }
+
     [Fact]
     public async Task Unknown_prefixes_are_not_policies()
     {

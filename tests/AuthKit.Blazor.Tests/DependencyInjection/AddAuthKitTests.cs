@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,6 +47,28 @@ public sealed class AddAuthKitTests
         Assert.Equal("second", app.Services.GetRequiredService<IOptions<AuthKit.Session.AuthKitOptions>>().Value.CookieName);
         await using var scope = app.Services.CreateAsyncScope();
         Assert.IsAssignableFrom<ICircuitAuthSource>(scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>());
+    }
+
+    [Fact]
+    public async Task The_step_up_result_handler_wraps_the_frameworks_even_when_authorization_was_added_first_and_an_apps_own_wins()
+    {
+        var first = NewBuilder();
+        first.Services.AddAuthorization();
+        first.Services.AddAuthKit();
+        await using var app = first.Build();
+        var own = NewBuilder();
+        own.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, OwnResultHandler>();
+        own.Services.AddAuthKit();
+        await using var ownApp = own.Build();
+
+        Assert.IsType<AuthKitAuthorizationResultHandler>(app.Services.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler>());
+        Assert.Single(first.Services, d => d.ServiceType == typeof(Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler));
+        Assert.IsType<OwnResultHandler>(ownApp.Services.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler>());
+    }
+
+    private sealed class OwnResultHandler : Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler
+    {
+        public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, Microsoft.AspNetCore.Authorization.Policy.PolicyAuthorizationResult authorizeResult) => next(context);
     }
 
     [Fact]
