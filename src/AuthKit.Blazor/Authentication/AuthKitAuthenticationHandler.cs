@@ -112,8 +112,8 @@ internal sealed partial class AuthKitAuthenticationHandler(
     {
         if (IsApiRequest(Request))
         {
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return Task.CompletedTask;
+            // API callers (fetch from WebAssembly, XHR, JSON clients) get a JSON 401, never a redirect to sign-in.
+            return AuthKit.Blazor.WebAssembly.AuthKitApiProxy.JsonErrorAsync(Context, StatusCodes.Status401Unauthorized, "unauthenticated", "Sign in again: there is no live session.");
         }
 
         var returnPath = properties.RedirectUri;
@@ -130,6 +130,11 @@ internal sealed partial class AuthKitAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        if (IsApiRequest(Request))
+        {
+            return AuthKit.Blazor.WebAssembly.AuthKitApiProxy.JsonErrorAsync(Context, StatusCodes.Status403Forbidden, "forbidden", "The signed-in user may not do this.");
+        }
+
         Response.StatusCode = StatusCodes.Status403Forbidden;
         return Task.CompletedTask;
     }
@@ -149,7 +154,7 @@ internal sealed partial class AuthKitAuthenticationHandler(
     internal static bool IsApiRequest(HttpRequest request)
     {
         var headers = request.Headers;
-        if (string.Equals(headers.XRequestedWith, "XMLHttpRequest", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(headers.XRequestedWith, "XMLHttpRequest", StringComparison.OrdinalIgnoreCase) || headers.ContainsKey(AuthKitDefaults.CsrfHeaderName))
         {
             return true;
         }
