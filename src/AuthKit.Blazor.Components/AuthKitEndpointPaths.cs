@@ -19,6 +19,9 @@ public sealed class AuthKitEndpointPaths
     /// <summary>The switch-organization endpoint (POST with antiforgery). Default <c>/auth/switch-organization</c>.</summary>
     public string SwitchOrganizationPath { get; set; } = "/auth/switch-organization";
 
+    /// <summary>The signed-in user's organizations as JSON (GET, for the switcher in WebAssembly). Default <c>/auth/organizations</c>.</summary>
+    public string OrganizationsPath { get; set; } = "/auth/organizations";
+
     /// <summary>The session endpoint (POST, same origin, <c>X-AuthKit-Session</c> header). Default <c>/auth/session</c>.</summary>
     public string SessionPath { get; set; } = "/auth/session";
 }

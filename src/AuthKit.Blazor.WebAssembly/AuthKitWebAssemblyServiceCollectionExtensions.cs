@@ -41,6 +41,8 @@ public static class AuthKitWebAssemblyServiceCollectionExtensions
         services.AddCascadingAuthenticationState();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<AuthKitSessionClient>();
+        // OrganizationSwitcher's list comes from the server's organizations endpoint (no WorkOS API key in the browser).
+        services.AddHttpClient<AuthKit.Blazor.Components.IOrganizationListSource, HttpOrganizationListSource>();
         services.AddScoped(static sp => new AuthKitWebAssemblyAuthenticationStateProvider(
             sp.GetRequiredService<AuthKitSessionClient>(),
             sp.GetRequiredService<IJSRuntime>(),
@@ -63,5 +65,23 @@ public static class AuthKitWebAssemblyServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddTransient<AuthKitApiProxyHandler>();
         return builder.AddHttpMessageHandler<AuthKitApiProxyHandler>();
+    }
+
+    /// <summary>
+    /// <b>Opt-in token access</b> (like authkit-nextjs's <c>useAccessToken</c>): registers
+    /// <see cref="AuthKitAccessTokenClient"/>, which reads the access token from the server's token endpoint at
+    /// <paramref name="path"/> (map it with <c>MapAuthKitAccessTokenEndpoint()</c>; it is off unless mapped). The token
+    /// then lives in WebAssembly memory, readable by any script in the page: prefer the API proxy.
+    /// </summary>
+    public static IServiceCollection AddAuthKitAccessTokenAccess(this IServiceCollection services, string path = "/auth/access-token")
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        services.AddHttpClient(nameof(AuthKitAccessTokenClient));
+        services.TryAddTransient(sp => new AuthKitAccessTokenClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(AuthKitAccessTokenClient)),
+            sp.GetRequiredService<NavigationManager>(),
+            path));
+        return services;
     }
 }

@@ -11,3 +11,4 @@ using System.Runtime.CompilerServices;
 [assembly: TypeForwardedTo(typeof(AuthKit.Blazor.Components.SignOutButton))]
 [assembly: TypeForwardedTo(typeof(AuthKit.Blazor.Components.RedirectToSignIn))]
 [assembly: TypeForwardedTo(typeof(AuthKit.Blazor.Components.ImpersonationBanner))]
+[assembly: TypeForwardedTo(typeof(AuthKit.Blazor.Components.OrganizationSwitcher))]

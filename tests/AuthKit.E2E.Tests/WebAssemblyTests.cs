@@ -74,6 +74,58 @@ public sealed partial class WebAssemblyTests(SampleAppFixture fixture, ITestOutp
     });
 
     [Fact]
+    public Task Auto_organizations_shows_the_signed_in_view_from_the_first_paint_on_the_server_and_in_webassembly_and_switches() => RunAsync(async session =>
+    {
+        var page = await SignInAsync(session, Alice);
+        // Records every moment the NotAuthorized view is in the DOM, from the first byte of each document on.
+        await page.AddInitScriptAsync("""
+            (() => {
+                window.__authkitNotAuthorized = [];
+                const check = () => { if (document.querySelector('[data-testid="auto-not-authorized"]')) window.__authkitNotAuthorized.push(performance.now()); };
+                new MutationObserver(check).observe(document, { childList: true, subtree: true });
+            })();
+            """);
+
+        var renderers = new List<string>();
+        for (var visit = 1; visit <= 2; visit++)
+        {
+            var response = await page.GotoAsync(AppUrl("/auto/organizations"));
+            var html = await response!.TextAsync();
+            Assert.Contains("data-testid=\"auto-authorized\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("auto-not-authorized", html, StringComparison.Ordinal);
+
+            var renderer = page.GetByTestId("renderer");
+            await Expect(renderer).ToHaveAttributeAsync("data-interactive", "true", new() { Timeout = 30_000 });
+            await Expect(page.GetByTestId("auto-email")).ToHaveTextAsync(Alice);
+            await Expect(page.Locator(".authkit-org-switcher .authkit-org-current")).ToBeVisibleAsync();
+            await page.GetByTestId("interactivity-probe").ClickAsync();
+            await Expect(page.GetByTestId("interactivity-probe")).ToHaveTextAsync("Clicked 1 times");
+            renderers.Add((await renderer.GetAttributeAsync("data-renderer"))!);
+            Assert.Empty(await page.EvaluateAsync<double[]>("window.__authkitNotAuthorized"));
+            Assert.Equal(AppUrl("/auto/organizations"), page.Url);
+            if (renderers[^1] == "WebAssembly")
+            {
+                break;
+            }
+
+            // Auto picks WebAssembly once the runtime is in the browser's cache: a WebAssembly page loads it for sure.
+            await page.GotoAsync(AppUrl("/wasm/account"));
+            await Expect(page.GetByTestId("renderer")).ToHaveAttributeAsync("data-renderer", "WebAssembly", new() { Timeout = 30_000 });
+        }
+
+        Output.WriteLine("Auto visits rendered by: " + string.Join(", ", renderers));
+        Assert.Equal("Server", renderers[0]);
+        Assert.Equal("WebAssembly", renderers[^1]);
+
+        // The switcher's form (antiforgery from the persisted state) works from WebAssembly too.
+        var before = await page.GetByTestId("auto-organization-id").InnerTextAsync();
+        await page.Locator("button.authkit-org-switch").First.ClickAsync();
+        await Expect(page).ToHaveURLAsync(AppPage("/auto/organizations"));
+        await Expect(page.GetByTestId("auto-organization-id")).Not.ToHaveTextAsync(before);
+        Assert.Empty(await page.EvaluateAsync<double[]>("window.__authkitNotAuthorized"));
+    });
+
+    [Fact]
     public Task The_proxy_call_from_webassembly_keeps_working_after_the_access_token_expired() => RunAsync(async session =>
     {
         var page = await SignInAsync(session, Alice);

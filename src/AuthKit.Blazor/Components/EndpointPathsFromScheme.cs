@@ -15,5 +15,6 @@ internal sealed class EndpointPathsFromScheme(IOptionsMonitor<AuthKitAuthenticat
         paths.SignOutPath = scheme.SignOutPath;
         paths.SwitchOrganizationPath = scheme.SwitchOrganizationPath;
         paths.SessionPath = scheme.SessionPath;
+        paths.OrganizationsPath = scheme.OrganizationsPath;
     }
 }

@@ -39,27 +39,8 @@ internal sealed partial class AuthKitApiProxy
 
     public async Task HandleAsync(HttpContext context)
     {
-        var request = context.Request;
-        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
-        if (fetchSite.Length > 0 && !string.Equals(fetchSite, "same-origin", StringComparison.OrdinalIgnoreCase))
+        if (await AuthorizeBrowserRequestAsync(context).ConfigureAwait(false) is not { } auth)
         {
-            await JsonErrorAsync(context, StatusCodes.Status403Forbidden, "cross_site_request", "The API proxy only answers requests from this site's own pages.").ConfigureAwait(false);
-            return;
-        }
-
-        if (!string.Equals(request.Headers[AuthKitDefaults.CsrfHeaderName].ToString(), AuthKitDefaults.CsrfHeaderValue, StringComparison.Ordinal))
-        {
-            await JsonErrorAsync(context, StatusCodes.Status400BadRequest, "csrf_header_required",
-                $"Send the {AuthKitDefaults.CsrfHeaderName}: {AuthKitDefaults.CsrfHeaderValue} header (the WebAssembly client's AddAuthKitApiProxyHandler() does).").ConfigureAwait(false);
-            return;
-        }
-
-        // The scheme handler resolves the cookie through the engine: the newest rotation, refreshed when due (the
-        // refreshed cookie is written on this response).
-        var auth = (await context.AuthenticateAsync(AuthKitDefaults.AuthenticationScheme).ConfigureAwait(false)).Principal.GetAuthResult();
-        if (!auth.IsAuthenticated || string.IsNullOrEmpty(auth.AccessToken))
-        {
-            await JsonErrorAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated", "Sign in again: there is no live session.").ConfigureAwait(false);
             return;
         }
 
@@ -67,7 +48,7 @@ internal sealed partial class AuthKitApiProxy
         var forwarder = context.RequestServices.GetRequiredService<IHttpForwarder>();
         // The session cookie the scheme handler may have rotated on this response must survive the forwarded response.
         var ownCookies = context.Response.Headers.SetCookie;
-        var transformer = new ApiTransformer(_destinationPrefix, path, auth.AccessToken, ownCookies);
+        var transformer = new ApiTransformer(_destinationPrefix, path, auth.AccessToken!, ownCookies);
         var error = await forwarder.SendAsync(context, _destinationPrefix, _invoker, ForwarderRequestConfig.Empty, transformer).ConfigureAwait(false);
         if (error != ForwarderError.None)
         {
@@ -78,6 +59,53 @@ internal sealed partial class AuthKitApiProxy
                 await JsonErrorAsync(context, StatusCodes.Status502BadGateway, "api_unavailable", "The API could not be reached.").ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The opt-in token endpoint (<c>MapAuthKitAccessTokenEndpoint</c>).</summary>
+    public static async Task AccessTokenAsync(HttpContext context)
+    {
+        if (await AuthorizeBrowserRequestAsync(context).ConfigureAwait(false) is not { } auth)
+        {
+            return;
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.Pragma = "no-cache";
+        await context.Response.WriteAsJsonAsync(new AccessTokenAnswer(auth.AccessToken!, auth.AccessTokenExpiresAt?.ToUnixTimeSeconds()),
+            ApiErrorJsonContext.Default.AccessTokenAnswer, contentType: null, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A same-origin request with the anti-CSRF header and a live session: its (refreshed when due) session, or null
+    /// after writing the JSON error (403 cross-site, 400 without the header, 401 without a session).
+    /// </summary>
+    private static async Task<AuthResult?> AuthorizeBrowserRequestAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
+        if (fetchSite.Length > 0 && !string.Equals(fetchSite, "same-origin", StringComparison.OrdinalIgnoreCase))
+        {
+            await JsonErrorAsync(context, StatusCodes.Status403Forbidden, "cross_site_request", "This endpoint only answers requests from this site's own pages.").ConfigureAwait(false);
+            return null;
+        }
+
+        if (!string.Equals(request.Headers[AuthKitDefaults.CsrfHeaderName].ToString(), AuthKitDefaults.CsrfHeaderValue, StringComparison.Ordinal))
+        {
+            await JsonErrorAsync(context, StatusCodes.Status400BadRequest, "csrf_header_required",
+                $"Send the {AuthKitDefaults.CsrfHeaderName}: {AuthKitDefaults.CsrfHeaderValue} header (the WebAssembly client's AddAuthKitApiProxyHandler() does).").ConfigureAwait(false);
+            return null;
+        }
+
+        // The scheme handler resolves the cookie through the engine: the newest rotation, refreshed when due (the
+        // refreshed cookie is written on this response).
+        var auth = (await context.AuthenticateAsync(AuthKitDefaults.AuthenticationScheme).ConfigureAwait(false)).Principal.GetAuthResult();
+        if (!auth.IsAuthenticated || string.IsNullOrEmpty(auth.AccessToken))
+        {
+            await JsonErrorAsync(context, StatusCodes.Status401Unauthorized, "unauthenticated", "Sign in again: there is no live session.").ConfigureAwait(false);
+            return null;
+        }
+
+        return auth;
     }
 
     /// <summary>A JSON error (<c>{"error": ..., "message": ...}</c>), never cached.</summary>
@@ -119,6 +147,10 @@ internal sealed partial class AuthKitApiProxy
 /// <summary>The JSON body of the API proxy's (and the cookie scheme's API) errors.</summary>
 internal sealed record ApiError(string Error, string Message);
 
+/// <summary>The opt-in token endpoint's answer.</summary>
+internal sealed record AccessTokenAnswer(string AccessToken, long? ExpiresAt);
+
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ApiError))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(AccessTokenAnswer))]
 internal sealed partial class ApiErrorJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

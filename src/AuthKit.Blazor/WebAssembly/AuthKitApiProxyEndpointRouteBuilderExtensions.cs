@@ -49,4 +49,27 @@ public static class AuthKitApiProxyEndpointRouteBuilderExtensions
             .DisableAntiforgery()
             .ExcludeFromDescription();
     }
+
+    /// <summary>
+    /// <b>Opt-in, off unless mapped.</b> Maps <c>POST</c> <paramref name="pattern"/> (default <c>/auth/access-token</c>),
+    /// which hands the signed-in user's access token (refreshed when due) to same-origin browser code, like
+    /// authkit-nextjs's <c>useAccessToken</c>: <c>{"accessToken": "...", "expiresAt": unix seconds}</c> with
+    /// <c>Cache-Control: no-store</c>. It requires the session cookie, the anti-CSRF header <c>X-AuthKit-CSRF: 1</c> and a
+    /// same-origin request; otherwise a JSON 400/403/401. The refresh token never leaves the server.
+    /// <para>
+    /// Risk: a token in the page can be read by any script running there (an XSS flaw, a compromised dependency) and used
+    /// from anywhere until it expires. Prefer <see cref="MapAuthKitApiProxy"/>, which keeps the token on the server; map
+    /// this only for APIs the browser must call directly (other origins, WebSockets).
+    /// </para>
+    /// </summary>
+    public static IEndpointConventionBuilder MapAuthKitAccessTokenEndpoint(this IEndpointRouteBuilder endpoints, string pattern = "/auth/access-token")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(pattern);
+        return endpoints.MapPost(pattern, AuthKitApiProxy.AccessTokenAsync)
+            .WithName("AuthKit.AccessToken")
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .ExcludeFromDescription();
+    }
 }
