@@ -8,10 +8,14 @@ var builder = WebApplication.CreateBuilder(args);
 await using var emulator = await DevelopmentEmulator.StartIfNeededAsync(builder);
 
 builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+    .AddInteractiveServerComponents()
+    .AddInteractiveWebAssemblyComponents();
 
-// WorkOS AuthKit: the "AuthKit" configuration section plus the WORKOS_* environment variables.
-builder.Services.AddAuthKit();
+// WorkOS AuthKit: the "AuthKit" configuration section plus the WORKOS_* environment variables. WebAssembly and Auto
+// pages (BlazorApp.Client) get the session persisted into the page (no tokens); Sample:SessionCheckInterval sets how
+// often they check it (default 30 s).
+builder.Services.AddAuthKit()
+    .AddWebAssemblySupport(o => o.SessionCheckInterval = builder.Configuration.GetValue<TimeSpan?>("Sample:SessionCheckInterval"));
 
 // The sample's own APIs: /api/me accepts WorkOS access tokens as bearer tokens (AddAuthKitBearer; pages call it through an
 // HttpClient whose handler attaches the current user's access token), /api/posts accepts WorkOS API keys (AddAuthKitApiKey).
@@ -49,8 +53,14 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapAuthKit();
 app.MapMeApi();
+
+// The WebAssembly pages call the sample's bearer API through the API proxy: /bff/me -> /api/me with the user's access token.
+app.MapAuthKitApiProxy("/bff/{**path}", SampleApiBase.From(builder.Configuration) + "/api");
+
 app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+    .AddInteractiveServerRenderMode()
+    .AddInteractiveWebAssemblyRenderMode()
+    .AddAdditionalAssemblies(typeof(BlazorApp.Client._Imports).Assembly);
 
 app.Run();
 return 0;

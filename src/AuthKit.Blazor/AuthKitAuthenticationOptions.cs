@@ -30,6 +30,12 @@ public sealed class AuthKitAuthenticationOptions : AuthenticationSchemeOptions
     /// <summary>Organization switch endpoint (POST with antiforgery). Default <c>/auth/switch-organization</c>.</summary>
     public string SwitchOrganizationPath { get; set; } = "/auth/switch-organization";
 
+    /// <summary>
+    /// The signed-in user's organizations as JSON (<c>GET</c>, same origin, <c>X-AuthKit-CSRF: 1</c>), for the
+    /// organization switcher in WebAssembly. Default <c>/auth/organizations</c>.
+    /// </summary>
+    public string OrganizationsPath { get; set; } = "/auth/organizations";
+
     /// <summary>Endpoint the circuit calls (same-origin POST) to store the newest session in the cookie. Default <c>/auth/session</c>.</summary>
     public string SessionPath { get; set; } = "/auth/session";
 

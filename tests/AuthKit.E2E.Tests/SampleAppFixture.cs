@@ -14,6 +14,9 @@ public class SampleAppFixture : IAsyncLifetime
     /// <summary>How often an open circuit re-checks its session at the latest.</summary>
     public static readonly TimeSpan RevalidationInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often WebAssembly pages check the session (Sample:SessionCheckInterval).</summary>
+    public static readonly TimeSpan SessionCheckInterval = TimeSpan.FromSeconds(2);
+
     /// <summary>How long before expiry a session is refreshed.</summary>
     public static readonly TimeSpan RefreshBuffer = TimeSpan.FromSeconds(2);
 
@@ -44,6 +47,7 @@ public class SampleAppFixture : IAsyncLifetime
             ["AuthKit__RevalidationInterval"] = RevalidationInterval.ToString("c", CultureInfo.InvariantCulture),
             ["AuthKit__RefreshBuffer"] = RefreshBuffer.ToString("c", CultureInfo.InvariantCulture),
             ["Sample__Prerender"] = Prerender ? "true" : "false",
+            ["Sample__SessionCheckInterval"] = SessionCheckInterval.ToString("c", CultureInfo.InvariantCulture),
         });
 
         // Generous for a loaded 2-core CI machine; waits tied to token lifetimes set their own timeouts.

@@ -155,15 +155,16 @@ internal sealed partial class AuthKitAuthenticationHandler(
         var maxAge = StepUp.ReadMaxAge(properties);
         if (IsApiRequest(Request))
         {
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
             if (maxAge is { } age)
             {
                 // RFC 9470's step-up error, so a fetch caller knows a fresh sign-in (not just any) is needed.
                 Response.Headers.Append(HeaderNames.WWWAuthenticate,
                     $"AuthKit error=\"insufficient_user_authentication\", max_age=\"{((long)age.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)}\"");
+                return AuthKit.Blazor.WebAssembly.AuthKitApiProxy.JsonErrorAsync(Context, StatusCodes.Status401Unauthorized, "insufficient_user_authentication", "Sign in again: this needs a recent sign-in.");
             }
 
-            return Task.CompletedTask;
+            // API callers (fetch from WebAssembly, XHR, JSON clients) get a JSON 401, never a redirect to sign-in.
+            return AuthKit.Blazor.WebAssembly.AuthKitApiProxy.JsonErrorAsync(Context, StatusCodes.Status401Unauthorized, "unauthenticated", "Sign in again: there is no live session.");
         }
 
         var returnPath = properties.RedirectUri;
@@ -186,6 +187,11 @@ internal sealed partial class AuthKitAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        if (IsApiRequest(Request))
+        {
+            return AuthKit.Blazor.WebAssembly.AuthKitApiProxy.JsonErrorAsync(Context, StatusCodes.Status403Forbidden, "forbidden", "The signed-in user may not do this.");
+        }
+
         Response.StatusCode = StatusCodes.Status403Forbidden;
         return Task.CompletedTask;
     }
@@ -205,7 +211,7 @@ internal sealed partial class AuthKitAuthenticationHandler(
     internal static bool IsApiRequest(HttpRequest request)
     {
         var headers = request.Headers;
-        if (string.Equals(headers.XRequestedWith, "XMLHttpRequest", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(headers.XRequestedWith, "XMLHttpRequest", StringComparison.OrdinalIgnoreCase) || headers.ContainsKey(AuthKitDefaults.CsrfHeaderName))
         {
             return true;
         }

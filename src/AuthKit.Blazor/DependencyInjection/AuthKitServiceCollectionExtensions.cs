@@ -45,6 +45,8 @@ public static class AuthKitServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AuthKitAuthenticationOptions>, AuthKitAuthenticationPostConfigureOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthKitAuthenticationOptions>, AuthKitAuthenticationOptionsValidator>());
         services.AddOptions<AuthKitBlazorOptions>().BindConfiguration(AuthKitDefaults.ConfigurationSection);
+        // The render-mode agnostic components read the endpoint paths from here (the scheme's paths on the server).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthKitEndpointPaths>, AuthKit.Blazor.Components.EndpointPathsFromScheme>());
         AddSessionCore(services, configure);
 
         // One verified-cookie cache serves the scheme and the core (AuthKitCore owns it): size it from the Blazor options.

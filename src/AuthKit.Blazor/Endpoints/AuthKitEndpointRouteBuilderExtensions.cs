@@ -12,7 +12,8 @@ public static class AuthKitEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>GET</c> sign-in and sign-up, <c>GET</c> callback (the path of the redirect URI), <c>POST</c> sign-out,
-    /// switch-organization and pending sign-in steps (antiforgery), and the <c>POST</c> session endpoint the circuit calls, at the paths of
+    /// switch-organization and pending sign-in steps (antiforgery), the <c>POST</c> session endpoint the circuit and
+    /// WebAssembly call, and the <c>GET</c> organizations endpoint of the WebAssembly organization switcher, at the paths of
     /// <see cref="AuthKitAuthenticationOptions"/> (the <c>AuthKit</c> scheme's). Returns the group so apps can add conventions (rate limiting, CORS, ...).
     /// </summary>
     public static IEndpointConventionBuilder MapAuthKit(this IEndpointRouteBuilder endpoints)
@@ -36,6 +37,7 @@ public static class AuthKitEndpointRouteBuilderExtensions
         group.MapPost(options.SwitchOrganizationPath, Handler(AuthKitEndpoints.SwitchOrganizationAsync)).WithName("AuthKit.SwitchOrganization").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         group.MapPost(options.PendingSignInPath, Handler(AuthKitEndpoints.PendingSignInAsync)).WithName("AuthKit.PendingSignIn").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         group.MapPost(options.SessionPath, Handler(AuthKitEndpoints.SessionAsync)).WithName("AuthKit.Session").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+        group.MapGet(options.OrganizationsPath, Handler(AuthKitEndpoints.OrganizationsAsync)).WithName("AuthKit.Organizations").AllowAnonymous().ExcludeFromDescription();
         return group;
     }
 

@@ -14,6 +14,9 @@ internal static partial class AuthKitEndpoints
 {
     private const string LoggerCategory = "AuthKit.Blazor.Endpoints";
 
+    /// <summary>The <c>X-AuthKit-Session</c> value that asks the session endpoint for the client state too.</summary>
+    internal const string SessionStateMarker = "state";
+
     /// <summary>The <c>AuthKit</c> scheme's options (paths, events).</summary>
     internal static AuthKitAuthenticationOptions SchemeOptions(IServiceProvider services) =>
         services.GetRequiredService<IOptionsMonitor<AuthKitAuthenticationOptions>>().Get(AuthKitDefaults.AuthenticationScheme);
@@ -154,7 +157,7 @@ internal static partial class AuthKitEndpoints
     /// every other request.
     /// </summary>
     private static Task<System.Security.Claims.ClaimsPrincipal> CreateRequestPrincipalAsync(HttpContext context, AuthResult auth) =>
-        AuthKitIdentity.CreateTransformedPrincipalAsync(auth, context.RequestServices.GetService<IClaimsTransformation>(), context.RequestAborted);
+        AuthKitTransformedPrincipal.CreateAsync(auth, context.RequestServices.GetService<IClaimsTransformation>(), context.RequestAborted);
 
     private static bool IsTransient(Exception? error)
     {
@@ -186,7 +189,8 @@ internal static partial class AuthKitEndpoints
             return TypedResults.StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        if (string.IsNullOrEmpty(request.Headers[AuthKitDefaults.SessionRequestHeader]))
+        var marker = request.Headers[AuthKitDefaults.SessionRequestHeader].ToString();
+        if (string.IsNullOrEmpty(marker))
         {
             return TypedResults.BadRequest();
         }
@@ -195,7 +199,9 @@ internal static partial class AuthKitEndpoints
         // chains), refreshed it when needed, and wrote it into the cookie on this response.
         var auth = (await context.AuthenticateAsync(AuthKitDefaults.AuthenticationScheme).ConfigureAwait(false)).Principal.GetAuthResult();
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new SessionEndpointResponse(auth.IsAuthenticated, auth.IsAuthenticated ? auth.SessionId : null, auth.AccessTokenExpiresAt?.ToUnixTimeSeconds()));
+        // "state" (the WebAssembly client's check) also asks for the session's user and claims; never a token.
+        var state = string.Equals(marker, SessionStateMarker, StringComparison.Ordinal) ? AuthKit.Blazor.Internal.AuthKitClientState.From(auth)?.ToJson() : null;
+        return TypedResults.Ok(new SessionEndpointResponse(auth.IsAuthenticated, auth.IsAuthenticated ? auth.SessionId : null, auth.AccessTokenExpiresAt?.ToUnixTimeSeconds(), state));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -275,4 +281,6 @@ internal static partial class AuthKitEndpoints
 /// <param name="Authenticated">Whether the cookie now holds a live session.</param>
 /// <param name="SessionId">The session id, when authenticated.</param>
 /// <param name="ExpiresAt">The cookie's access-token expiry (Unix seconds), when authenticated.</param>
-internal sealed record SessionEndpointResponse(bool Authenticated, string? SessionId, long? ExpiresAt);
+/// <param name="State">The WebAssembly client's state (user, claims; no token) when asked with <c>X-AuthKit-Session: state</c> and authenticated.</param>
+internal sealed record SessionEndpointResponse(bool Authenticated, string? SessionId, long? ExpiresAt,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] System.Text.Json.JsonElement? State = null);

@@ -19,6 +19,7 @@ public abstract class AuthKitComponentTestContext : BunitContext
     protected AuthKitComponentTestContext()
     {
         Services.AddSingleton<IOptionsMonitor<AuthKitAuthenticationOptions>>(new TestOptionsMonitor<AuthKitAuthenticationOptions>(SchemeOptions));
+        Services.AddOptions<AuthKitEndpointPaths>().Configure(paths => AuthKit.Blazor.Components.EndpointPathsFromScheme.CopyFrom(SchemeOptions, paths));
         Services.AddSingleton<AntiforgeryStateProvider, FakeAntiforgeryStateProvider>();
         Services.AddSingleton<IWorkOSUserManagement>(WorkOS);
     }

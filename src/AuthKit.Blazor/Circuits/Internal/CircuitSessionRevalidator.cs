@@ -349,7 +349,7 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
     /// successful HTTP authentication. The state keeps <paramref name="auth"/> whatever principal the transformation returns.
     /// </summary>
     private async Task<AuthKitAuthenticationState> CreateStateAsync(AuthResult auth, CancellationToken cancellationToken) =>
-        new(await AuthKitIdentity.CreateTransformedPrincipalAsync(auth, _claimsTransformation.Value, cancellationToken).ConfigureAwait(false), auth);
+        new(await AuthKitTransformedPrincipal.CreateAsync(auth, _claimsTransformation.Value, cancellationToken).ConfigureAwait(false), auth);
 
     // Applies the outcome of revalidating basis. The provider ignores it when the host replaced the session meanwhile
     // (reconnection), except a refresh newer than the replacement.

@@ -1,7 +1,8 @@
 using AuthKit.Session;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.WebUtilities;
+using System.Text;
+using System.Text.Encodings.Web;
 
 namespace AuthKit.Blazor.Components;
 
@@ -24,16 +25,21 @@ internal static class AuthKitLinks
     /// <summary>Appends the non-empty query values to <paramref name="path"/>.</summary>
     public static string WithQuery(string path, params ReadOnlySpan<(string Name, string? Value)> query)
     {
-        var values = new List<KeyValuePair<string, string?>>(query.Length);
+        // As ASP.NET Core's QueryHelpers.AddQueryString (which WebAssembly lacks): before any fragment, UrlEncoder-encoded.
+        var fragmentStart = path.IndexOf('#', StringComparison.Ordinal);
+        var (target, fragment) = fragmentStart < 0 ? (path, string.Empty) : (path[..fragmentStart], path[fragmentStart..]);
+        var builder = new StringBuilder(target);
+        var hasQuery = target.Contains('?', StringComparison.Ordinal);
         foreach (var (name, value) in query)
         {
             if (!string.IsNullOrEmpty(value))
             {
-                values.Add(new(name, value));
+                builder.Append(hasQuery ? '&' : '?').Append(UrlEncoder.Default.Encode(name)).Append('=').Append(UrlEncoder.Default.Encode(value));
+                hasQuery = true;
             }
         }
 
-        return values.Count == 0 ? path : QueryHelpers.AddQueryString(path, values);
+        return builder.Append(fragment).ToString();
     }
 
     /// <summary>The further authorization options the buttons pass to the endpoints (checked there).</summary>

@@ -101,3 +101,8 @@ internal static class OrganizationSwitcherPersistence
     GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(PersistedOrganizations))]
 internal sealed partial class OrganizationSwitcherJsonContext : JsonSerializerContext;
+
+/// <summary>Source-generated JSON for the organizations endpoint's answer (<c>[{"id","name"}]</c>).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(IReadOnlyList<SwitcherOrganization>))]
+internal sealed partial class OrganizationListJsonContext : JsonSerializerContext;

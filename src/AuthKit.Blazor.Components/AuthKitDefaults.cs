@@ -17,4 +17,14 @@ public static class AuthKitDefaults
 
     /// <summary>The WorkOS API-key scheme (<c>AddAuthKitApiKey()</c>): <c>AuthKitApiKey</c>.</summary>
     public const string ApiKeyScheme = "AuthKitApiKey";
+
+    /// <summary>
+    /// The anti-CSRF header that the API proxy (<c>MapAuthKitApiProxy</c>) and the token endpoint require:
+    /// <c>X-AuthKit-CSRF</c>. A custom header: a cross-site page cannot send it without a CORS preflight, which the
+    /// server does not grant.
+    /// </summary>
+    public const string CsrfHeaderName = "X-AuthKit-CSRF";
+
+    /// <summary>The value the WebAssembly client sends in <see cref="CsrfHeaderName"/>: <c>1</c>.</summary>
+    public const string CsrfHeaderValue = "1";
 }

@@ -129,41 +129,12 @@ public sealed partial class OrganizationSwitcher
         return Task.CompletedTask;
     }
 
-    private async Task<IReadOnlyList<SwitcherOrganization>> LoadAsync(string userId, CancellationToken cancellationToken)
+    // WorkOS on the server; the server's organizations endpoint in WebAssembly (AddAuthKitWebAssembly registers it).
+    private Task<IReadOnlyList<SwitcherOrganization>> LoadAsync(string userId, CancellationToken cancellationToken)
     {
-        var memberships = await WorkOS.ListOrganizationMembershipsAsync(userId, cancellationToken);
-        var active = memberships
-            .Where(static m => m.Status is null || string.Equals(m.Status, "active", StringComparison.OrdinalIgnoreCase))
-            .DistinctBy(static m => m.OrganizationId)
-            .ToList();
-
-        var items = new SwitcherOrganization[active.Count];
-        for (var i = 0; i < active.Count; i++)
-        {
-            var membership = active[i];
-            var name = membership.OrganizationName;
-            if (string.IsNullOrWhiteSpace(name))
-            {
-                name = await GetOrganizationNameAsync(membership.OrganizationId, cancellationToken);
-            }
-
-            items[i] = new SwitcherOrganization(membership.OrganizationId, name);
-        }
-
-        return items;
-    }
-
-    private async Task<string> GetOrganizationNameAsync(string organizationId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await WorkOS.GetOrganizationAsync(organizationId, cancellationToken)).Name;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            ComponentLog.OrganizationNameLoadFailed(Logger, ex);
-            return organizationId;
-        }
+        var source = Services.GetService<IOrganizationListSource>()
+            ?? new WorkOSOrganizationListSource(Services.GetRequiredService<IWorkOSUserManagement>(), Logger);
+        return source.ListAsync(userId, cancellationToken);
     }
 
     private void OnLocationChanged(object? sender, LocationChangedEventArgs e) => _ = InvokeAsync(StateHasChanged);
