@@ -81,6 +81,7 @@ internal sealed partial class RedisSessionStore : ISessionStore, IDisposable
     private volatile bool _subscribed;
     private int _started;
     private int _reconciling;
+    private int _probing;
     private volatile bool _reconcileAgain;
     private long _commands;
     private int _disposed;
@@ -355,6 +356,31 @@ internal sealed partial class RedisSessionStore : ISessionStore, IDisposable
     {
         _view.MarkStale(); // pub/sub messages may be lost while Redis is away
         LogUnavailable(_logger, _options.BreakDuration.TotalSeconds);
+        if (Interlocked.Exchange(ref _probing, 1) == 0)
+        {
+            _ = Task.Run(ProbeUntilRecoveredAsync);
+        }
+    }
+
+    /// <summary>While the breaker is open, tries to reconcile after every break (so recovery does not wait for traffic).</summary>
+    private async Task ProbeUntilRecoveredAsync()
+    {
+        try
+        {
+            while (Volatile.Read(ref _disposed) == 0 && (_breaker.IsOpen || !IsSynced))
+            {
+                await Task.Delay(_options.BreakDuration, _time).ConfigureAwait(false);
+                await ReconcileAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogReconcileFailed(_logger, ex.GetType().Name);
+        }
+        finally
+        {
+            Volatile.Write(ref _probing, 0);
+        }
     }
 
     private void OnBreakerRecovered()
