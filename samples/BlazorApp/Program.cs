@@ -11,7 +11,19 @@ builder.Services.AddRazorComponents()
     .AddInteractiveServerComponents();
 
 // WorkOS AuthKit: the "AuthKit" configuration section plus the WORKOS_* environment variables.
-builder.Services.AddAuthKit();
+var authKit = builder.Services.AddAuthKit();
+
+// Several servers (docs/deployment.md): with ConnectionStrings:Redis (ConnectionStrings__Redis) set, the refresh lease,
+// rotations and sign-outs are shared through Redis, and so is the data-protection key ring (antiforgery tokens rendered
+// by one server validate on every other).
+if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+{
+    authKit.UseRedis(o =>
+    {
+        o.Configuration = redis;
+        o.DataProtectionApplicationName = "AuthKit.BlazorApp";
+    });
+}
 
 // The sample's own API accepts WorkOS access tokens as bearer tokens; pages call it through an
 // HttpClient whose handler attaches the current user's access token.

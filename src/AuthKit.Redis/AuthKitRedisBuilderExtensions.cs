@@ -75,7 +75,7 @@ public static class AuthKitRedisBuilderExtensions
             if (options.Value.DataProtectionApplicationName is not null)
             {
                 var connection = services.GetRequiredService<RedisConnection>();
-                keys.XmlRepository = new RedisXmlRepository(() => connection.Multiplexer.GetDatabase(), options.Value.KeyPrefix + "data-protection-keys");
+                keys.XmlRepository = new RedisXmlRepository(() => connection.Connected(TimeSpan.FromSeconds(5)).GetDatabase(), options.Value.KeyPrefix + "data-protection-keys");
             }
         }
     }

@@ -26,6 +26,22 @@ internal sealed class RedisConnection : IDisposable
 
     public bool IsCreated => _multiplexer.IsValueCreated;
 
+    /// <summary>
+    /// The multiplexer once it is connected, waiting up to <paramref name="patience"/> (the key ring is read once at
+    /// start-up: it is worth waiting for a connection a busy machine is still opening, unlike a request).
+    /// </summary>
+    public IConnectionMultiplexer Connected(TimeSpan patience)
+    {
+        var multiplexer = Multiplexer;
+        var deadline = Environment.TickCount64 + (long)patience.TotalMilliseconds;
+        while (!multiplexer.IsConnected && Environment.TickCount64 < deadline)
+        {
+            Thread.Sleep(10);
+        }
+
+        return multiplexer;
+    }
+
     internal static ConfigurationOptions ConfigurationFor(RedisSessionStoreOptions options)
     {
         var config = options.ConfigurationOptions?.Clone()

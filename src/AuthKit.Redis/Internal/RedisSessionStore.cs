@@ -325,12 +325,13 @@ internal sealed partial class RedisSessionStore : ISessionStore, IDisposable
             var multiplexer = _connection.Multiplexer; // at most the connect timeout, here in the background
             multiplexer.ConnectionFailed += OnConnectionFailed;
             multiplexer.ConnectionRestored += OnConnectionRestored;
-            _multiplexer = multiplexer;
-            if (!multiplexer.IsConnected)
+            for (var waited = 0; !multiplexer.IsConnected && waited < 50; waited++)
             {
-                _breaker.Trip();
-                _breaker.AllowProbeNow();
+                // A connection still opening (a busy machine): meanwhile calls go on without Redis, without tripping the breaker.
+                await Task.Delay(TimeSpan.FromMilliseconds(40), _time).ConfigureAwait(false);
             }
+
+            _multiplexer = multiplexer;
 
             await ReconcileAsync().ConfigureAwait(false);
         }
