@@ -40,6 +40,9 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
     private bool _started;
     private bool _stopped;
     private Task _lastRun = Task.CompletedTask;
+    private IDisposable? _endedSubscription;
+    // The ended-session key of the kept session, computed once per session (a sign-out notification is compared to it).
+    private (AuthResult Session, string Key)? _endedKey;
 
     /// <param name="state">The state this revalidator keeps current.</param>
     /// <param name="coordinator">Decides each revalidation (the same engine as HTTP requests).</param>
@@ -129,7 +132,32 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
         }
 
         _state.AuthenticationStateChanged += OnAuthenticationStateChanged;
+        // A sign-out recorded anywhere (another tab, another server through a shared store's push) revalidates now,
+        // instead of at the next timer tick.
+        _endedSubscription = _services.GetService<ISessionStore>()?.Subscribe(OnStoreNotification);
         Schedule();
+    }
+
+    private void OnStoreNotification(SessionStoreNotification notification)
+    {
+        if (notification.Kind != SessionStoreNotificationKind.Ended)
+        {
+            return;
+        }
+
+        var session = _state.Session;
+        if (!session.IsAuthenticated)
+        {
+            return;
+        }
+
+        var cached = _endedKey;
+        var key = cached is { } known && ReferenceEquals(known.Session, session) ? known.Key : SessionRelay.KeyForSessionId(session.SessionId);
+        _endedKey = (session, key);
+        if (string.Equals(key, notification.Key, StringComparison.Ordinal))
+        {
+            RevalidateInBackground();
+        }
     }
 
     /// <summary>Revalidates now in the background (the circuit reconnected). Not after <see cref="Stop"/>.</summary>
@@ -180,6 +208,7 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
         }
 
         timer?.Dispose();
+        _endedSubscription?.Dispose();
         _state.AuthenticationStateChanged -= OnAuthenticationStateChanged;
     }
 
