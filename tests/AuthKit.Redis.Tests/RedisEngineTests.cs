@@ -31,7 +31,9 @@ public sealed class RedisEngineTests(SharedRedis redis) : IAsyncLifetime
         await _emulator.DisposeAsync();
     }
 
-    private async Task<ServiceProvider> ServerAsync()
+    private Task<ServiceProvider> ServerAsync() => ServerAsync(redis.Address);
+
+    private async Task<ServiceProvider> ServerAsync(string address)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -43,7 +45,7 @@ public sealed class RedisEngineTests(SharedRedis redis) : IAsyncLifetime
             o.RedirectUri = "https://app.example.test/callback";
         }).UseRedis(o =>
         {
-            o.Configuration = redis.Address;
+            o.Configuration = address;
             o.KeyPrefix = _prefix;
         });
         var provider = services.BuildServiceProvider();
@@ -98,5 +100,31 @@ public sealed class RedisEngineTests(SharedRedis redis) : IAsyncLifetime
 
         Assert.Equal(SessionResolutionStatus.Ended, again.Status);
         Assert.Equal(sent, storeB.CommandsSent);
+    }
+
+    [Fact]
+    public async Task With_Redis_killed_users_stay_signed_in_a_storm_refreshes_once_per_server_and_a_sign_out_is_refused_where_it_happened()
+    {
+        using var own = await RedisServerProcess.StartAsync();
+        var a = await ServerAsync(own.Address);
+        var resolver = a.GetRequiredService<SessionResolver>();
+        var live = _emulator.SignIn("bob@example.com");
+        var liveCookie = a.GetRequiredService<AuthKitCore>().EncryptSession(live.ToSession());
+        var expiredCookie = ExpiredCookie(a);
+        var before = _emulator.RequestCounts.RefreshToken;
+        own.Kill();
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var signedIn = await resolver.ResolveCookieAsync(liveCookie);
+        var storm = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => Task.Run(() => resolver.ResolveCookieAsync(expiredCookie)))).WaitAsync(TimeSpan.FromSeconds(10));
+        await resolver.EndSessionAsync(live.SessionId);
+        var afterSignOut = await resolver.ResolveCookieAsync(liveCookie);
+        watch.Stop();
+
+        Assert.True(signedIn.Auth.IsAuthenticated);
+        Assert.All(storm, r => Assert.True(r.Auth.IsAuthenticated, r.Status.ToString()));
+        Assert.Equal(1, _emulator.RequestCounts.RefreshToken - before); // the per-server single flight with a local lease
+        Assert.Equal(SessionResolutionStatus.Ended, afterSignOut.Status);
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3)); // 33 resolutions and a sign-out, one refresh included
     }
 }
