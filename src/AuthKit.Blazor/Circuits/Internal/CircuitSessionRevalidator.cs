@@ -41,6 +41,8 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
     private bool _stopped;
     private Task _lastRun = Task.CompletedTask;
     private IDisposable? _endedSubscription;
+    private ITimer? _endedTimer;
+    private bool _connectionDown;
     // The ended-session key of the kept session, computed once per session (a sign-out notification is compared to it).
     private (AuthResult Session, string Key)? _endedKey;
 
@@ -154,11 +156,45 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
         var cached = _endedKey;
         var key = cached is { } known && ReferenceEquals(known.Session, session) ? known.Key : SessionRelay.KeyForSessionId(session.SessionId);
         _endedKey = (session, key);
-        if (string.Equals(key, notification.Key, StringComparison.Ordinal))
+        if (!string.Equals(key, notification.Key, StringComparison.Ordinal))
         {
-            RevalidateInBackground();
+            return;
         }
+
+        // A moment's grace: the tab that posted the sign-out is navigating away (its circuit goes down); flipping its circuit
+        // now would send it to sign-in instead of the signed-out page. Circuits still connected then are revalidated; one
+        // whose connection is down is revalidated when it reconnects.
+        ITimer? previous;
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            previous = _endedTimer;
+            _endedTimer = _timeProvider.CreateTimer(
+                static state =>
+                {
+                    var self = (CircuitSessionRevalidator)state!;
+                    if (!Volatile.Read(ref self._connectionDown))
+                    {
+                        self.RevalidateInBackground();
+                    }
+                },
+                this,
+                EndedNotificationGrace,
+                Timeout.InfiniteTimeSpan);
+        }
+
+        previous?.Dispose();
     }
+
+    /// <summary>How long after a sign-out notification a connected circuit of that session is revalidated.</summary>
+    internal static readonly TimeSpan EndedNotificationGrace = TimeSpan.FromMilliseconds(750);
+
+    /// <summary>The circuit's connection went down (true) or came back (false); set by the circuit handler.</summary>
+    internal void SetConnectionDown(bool down) => Volatile.Write(ref _connectionDown, down);
 
     /// <summary>Revalidates now in the background (the circuit reconnected). Not after <see cref="Stop"/>.</summary>
     public void RevalidateInBackground()
@@ -209,6 +245,14 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
 
         timer?.Dispose();
         _endedSubscription?.Dispose();
+        ITimer? endedTimer;
+        lock (_gate)
+        {
+            endedTimer = _endedTimer;
+            _endedTimer = null;
+        }
+
+        endedTimer?.Dispose();
         _state.AuthenticationStateChanged -= OnAuthenticationStateChanged;
     }
 

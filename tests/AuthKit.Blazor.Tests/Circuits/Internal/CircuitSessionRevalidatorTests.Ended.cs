@@ -9,6 +9,21 @@ public sealed class CircuitSessionRevalidatorEndedTests
     private static MemorySessionStore NewStore() => new(Options.Create(new SessionEngineOptions()), TimeProvider.System);
 
     [Fact]
+    public async Task A_circuit_whose_connection_is_down_is_left_to_its_reconnection()
+    {
+        var store = NewStore();
+        using var harness = new ProviderHarness(store: store);
+        var auth = harness.SignIn();
+        harness.Revalidator.Start();
+        harness.Revalidator.SetConnectionDown(true); // the tab that posted the sign-out navigated away
+
+        await store.MarkEndedAsync(SessionRelay.KeyForSessionId(auth.SessionId!), TimeSpan.FromMinutes(5));
+        harness.Time.Advance(CircuitSessionRevalidator.EndedNotificationGrace);
+
+        Assert.Empty(harness.Coordinator.RevalidateCalls);
+    }
+
+    [Fact]
     public async Task An_ended_notification_for_the_circuits_session_revalidates_it_without_waiting_for_the_timer()
     {
         var store = NewStore();
@@ -18,10 +33,12 @@ public sealed class CircuitSessionRevalidatorEndedTests
         harness.Coordinator.Enqueue(_ => RevalidationResult.SignedOut(SignOutReason.EndedElsewhere));
 
         await store.MarkEndedAsync(SessionRelay.KeyForSessionId(auth.SessionId!), TimeSpan.FromMinutes(5));
+        Assert.Empty(harness.Coordinator.RevalidateCalls); // a moment's grace for the tab that is navigating away
+        harness.Time.Advance(CircuitSessionRevalidator.EndedNotificationGrace); // far short of the revalidation timer
         await harness.Coordinator.WhenCalledAsync(1);
         await harness.Revalidator.LastRun;
 
-        Assert.False((await harness.CurrentAsync()).Auth.IsAuthenticated); // no clock advanced: the notification did it
+        Assert.False((await harness.CurrentAsync()).Auth.IsAuthenticated);
     }
 
     [Fact]
@@ -34,8 +51,10 @@ public sealed class CircuitSessionRevalidatorEndedTests
 
         await store.MarkEndedAsync(SessionRelay.KeyForSessionId("session_other"), TimeSpan.FromMinutes(5));
         await store.SetRotationAsync(SessionRelay.KeyForRefreshToken(auth.RefreshToken!), new SessionRotation("sealed", "next"), TimeSpan.FromMinutes(5));
+        harness.Time.Advance(CircuitSessionRevalidator.EndedNotificationGrace);
         harness.Revalidator.Stop();
         await store.MarkEndedAsync(SessionRelay.KeyForSessionId(auth.SessionId!), TimeSpan.FromMinutes(5));
+        harness.Time.Advance(CircuitSessionRevalidator.EndedNotificationGrace);
 
         Assert.Empty(harness.Coordinator.RevalidateCalls);
         Assert.True((await harness.CurrentAsync()).Auth.IsAuthenticated);
