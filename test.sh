@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test in the solution on a fresh machine.
-# Installs what the tests need (Node.js 20 + the interop oracle's npm packages, Debian's chromium),
+# Installs what the tests need (Node.js 20 + the interop oracle's npm packages, Debian's chromium and redis-server),
+# starts a redis-server on a free loopback port for the Redis tests (stopped on exit),
 # builds once, runs each test project, and fails loudly when a project finds no tests or skips any.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -31,6 +32,33 @@ if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing after install"
+if ! command -v redis-server >/dev/null; then
+  echo "test.sh: installing Debian redis-server (needed by the Redis store tests)"
+  apt_install redis-server
+fi
+command -v redis-server >/dev/null || die "redis-server is missing after install"
+
+# --- redis ---------------------------------------------------------------------------------
+# One throwaway redis-server for the tests: loopback, a free port, its own temp dir, no persistence. Fault tests start
+# their own instances from AUTHKIT_TEST_REDIS_SERVER.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
+  || echo $((20000 + RANDOM % 20000)); }
+REDIS_DIR=$(mktemp -d -t authkit-redis.XXXXXX)
+REDIS_PORT=$(free_port)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$REDIS_DIR" --daemonize no \
+  >"$REDIS_DIR/redis.log" 2>&1 &
+REDIS_PID=$!
+stop_redis() { kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; rm -rf "$REDIS_DIR"; }
+trap stop_redis EXIT
+for _ in $(seq 1 100); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null; then break; fi
+  kill -0 "$REDIS_PID" 2>/dev/null || die "redis-server did not start: $(cat "$REDIS_DIR/redis.log")"
+  sleep 0.1
+done
+(exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null || die "redis-server did not listen on 127.0.0.1:$REDIS_PORT"
+export AUTHKIT_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+export AUTHKIT_TEST_REDIS_SERVER=$(command -v redis-server)
+echo "test.sh: redis-server on $AUTHKIT_TEST_REDIS"
 
 # --- npm packages --------------------------------------------------------------------------
 for dir in tests/interop; do

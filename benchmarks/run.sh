@@ -56,6 +56,14 @@ cat "$ART/node.json"
 step "item 6: HTTP requests/s, AuthKit scheme vs cookie auth"
 "${RUN[@]}" http "$ART/http.json" "${HTTP_ARGS[@]}" || die "http benchmark failed"
 
+if ! command -v redis-server >/dev/null; then
+  echo "run.sh: installing redis-server (the Redis store rows)"
+  { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends redis-server >/dev/null; } \
+    || die "could not install redis-server"
+fi
+step "item R: HTTP requests/s, UseRedis vs the in-memory store, and Redis commands per warm request"
+AUTHKIT_TEST_REDIS_SERVER=$(command -v redis-server) "${RUN[@]}" redis-http "$ART/redis-http.json" "${HTTP_ARGS[@]}" || die "redis http benchmark failed"
+
 step "item 7: refresh storm"
 "${RUN[@]}" storm "$ART/storm.json" "$STORM_ROUNDS" || die "refresh storm failed"
 

@@ -14,6 +14,7 @@ public static class Cli
           micro <out.json> [BenchmarkDotNet args]      items 1-4, 8 (BenchmarkDotNet, in-process short job)
           fixture <out.json> [cookies]                 cookies + JWKS for the Node side (item 5); default 64 cookies
           http <out.json> [seconds] [rounds] [conns]   item 6: AuthKit scheme vs cookie auth, requests/s; default 5 s, 3 rounds, 32
+          redis-http <out.json> [seconds] [rounds] [conns]   item R: UseRedis vs the in-memory store, requests/s and Redis commands per request
           storm <out.json> [rounds] [sizes]                  item 7: refresh storms of 10, 100, 1000 against the emulator (child process);
                                                        default base 30: 900 storms of 10, 300 of 100, 60 of 1000
           probe -                                      diagnostics: per-thread CPU time of the cold-path pieces
@@ -41,6 +42,9 @@ public static class Cli
                 return Fixtures.NodeFixture.Write(output, Arg(args, 2, 64));
             case "http":
                 Write(output, await HttpBenchmark.RunAsync(TimeSpan.FromSeconds(Arg(args, 2, 5)), Arg(args, 3, 3), new LoadGenerator(Arg(args, 4, 32))).ConfigureAwait(false));
+                return 0;
+            case "redis-http":
+                Write(output, await RedisHttpBenchmark.RunAsync(TimeSpan.FromSeconds(Arg(args, 2, 5)), Arg(args, 3, 3), new LoadGenerator(Arg(args, 4, 32))).ConfigureAwait(false));
                 return 0;
             case "storm":
                 var stormRounds = Arg(args, 2, 30);

@@ -14,8 +14,20 @@ builder.Services.AddRazorComponents()
 // WorkOS AuthKit: the "AuthKit" configuration section plus the WORKOS_* environment variables. WebAssembly and Auto
 // pages (BlazorApp.Client) get the session persisted into the page (no tokens); Sample:SessionCheckInterval sets how
 // often they check it (default 30 s).
-builder.Services.AddAuthKit()
+var authKit = builder.Services.AddAuthKit()
     .AddWebAssemblySupport(o => o.SessionCheckInterval = builder.Configuration.GetValue<TimeSpan?>("Sample:SessionCheckInterval"));
+
+// Several servers (docs/deployment.md): with ConnectionStrings:Redis (ConnectionStrings__Redis) set, the refresh lease,
+// rotations and sign-outs are shared through Redis, and so is the data-protection key ring (antiforgery tokens rendered
+// by one server validate on every other).
+if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+{
+    authKit.UseRedis(o =>
+    {
+        o.Configuration = redis;
+        o.DataProtectionApplicationName = "AuthKit.BlazorApp";
+    });
+}
 
 // The sample's own APIs: /api/me accepts WorkOS access tokens as bearer tokens (AddAuthKitBearer; pages call it through an
 // HttpClient whose handler attaches the current user's access token), /api/posts accepts WorkOS API keys (AddAuthKitApiKey).

@@ -26,6 +26,29 @@ public sealed class ResultsWriterTests : IDisposable
     }
 
     [Fact]
+    public void The_Redis_rows_judge_the_ratio_to_the_in_memory_store_and_the_commands_per_warm_request()
+    {
+        WriteMicro(warmNs: 2_000, ticketNs: 20_000, coldNs: 60_000, referenceNs: 50_000, warmAlloc: 200);
+        Write("redis-http.json", new JsonObject
+        {
+            ["memoryRps"] = 20000.0, ["redisRps"] = 19000.0, ["redisRequests"] = 100000L, ["redisCommands"] = 0L, ["failures"] = 0L,
+            ["rounds"] = 3, ["secondsPerRun"] = 5.0, ["loadGenerator"] = "wrk", ["redisVersion"] = "7.0.15",
+        });
+        var passing = Run();
+        Write("redis-http.json", new JsonObject
+        {
+            ["memoryRps"] = 20000.0, ["redisRps"] = 10000.0, ["redisRequests"] = 100000L, ["redisCommands"] = 200000L, ["failures"] = 0L,
+            ["rounds"] = 3, ["secondsPerRun"] = 5.0, ["loadGenerator"] = "wrk", ["redisVersion"] = "7.0.15",
+        });
+        var missing = Run();
+
+        Assert.Contains("| in-memory store 20,000 req/s | 0.95x | >= 0.9x | pass |", passing);
+        Assert.Contains("| 0 in 100,000 requests |  |  | 0 | pass |", passing);
+        Assert.Contains("| in-memory store 20,000 req/s | 0.50x | >= 0.9x | **MISS** |", missing);
+        Assert.Contains("| 200000 in 100,000 requests |  |  | 0 | **MISS** |", missing);
+    }
+
+    [Fact]
     public void A_missed_target_is_marked_and_counted()
     {
         WriteMicro(warmNs: 10_000, ticketNs: 20_000, coldNs: 80_000, referenceNs: 50_000, warmAlloc: 5000);

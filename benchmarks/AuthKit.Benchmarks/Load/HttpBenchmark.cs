@@ -108,7 +108,7 @@ public static class HttpBenchmark
         return string.Join("; ", pairs);
     }
 
-    private static async Task EnsureSignedInAsync(Uri baseUri, string cookieHeader)
+    internal static async Task EnsureSignedInAsync(Uri baseUri, string cookieHeader)
     {
         using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUri, Path));
@@ -126,7 +126,7 @@ public static class HttpBenchmark
         }
     }
 
-    private static async Task<RunningApp> StartAsync(Action<IServiceCollection> configureServices, Action<WebApplication>? map = null)
+    internal static async Task<RunningApp> StartAsync(Action<IServiceCollection> configureServices, Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -143,7 +143,7 @@ public static class HttpBenchmark
         return new RunningApp(app, new Uri(address));
     }
 
-    private sealed class RunningApp(WebApplication app, Uri baseUri) : IAsyncDisposable
+    internal sealed class RunningApp(WebApplication app, Uri baseUri) : IAsyncDisposable
     {
         public Uri BaseUri { get; } = baseUri;
 

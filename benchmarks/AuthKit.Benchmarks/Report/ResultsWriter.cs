@@ -91,6 +91,25 @@ public static class ResultsWriter
             Add("6", "HTTP requests that were not 200", failures.ToString(Inv), "", "", "0", false);
         }
 
+        // R. The Redis store on a warm request
+        var redisHttp = Load(artifactsDir, "redis-http.json");
+        if (redisHttp is not null)
+        {
+            var memoryRps = redisHttp["memoryRps"]!.GetValue<double>();
+            var redisRps = redisHttp["redisRps"]!.GetValue<double>();
+            Add("R", $"HTTP `[Authorize]` endpoint, AuthKit with `UseRedis` (Redis {redisHttp["redisVersion"]}, {redisHttp["loadGenerator"]}, median of {redisHttp["rounds"]} x {redisHttp["secondsPerRun"]} s)",
+                redisRps.ToString("N0", Inv) + " req/s", "in-memory store " + memoryRps.ToString("N0", Inv) + " req/s",
+                X(redisRps / memoryRps), ">= 0.9x", redisRps / memoryRps >= 0.9);
+            var commands = redisHttp["redisCommands"]!.GetValue<long>();
+            var requests = redisHttp["redisRequests"]!.GetValue<long>();
+            Add("R", "Redis commands per warm request (`INFO commandstats` around the Redis rounds, connection housekeeping excluded)",
+                $"{commands.ToString(Inv)} in {requests.ToString("N0", Inv)} requests", "", "", "0", commands == 0);
+            if (redisHttp["failures"]?.GetValue<long>() is > 0 and var redisFailures)
+            {
+                Add("R", "HTTP requests that were not 200 (Redis rows)", redisFailures.ToString(Inv), "", "", "0", false);
+            }
+        }
+
         // 7. Refresh storm
         var single = storm?["singleRefreshMedianMs"]?.GetValue<double>();
         foreach (var s in storm?["storms"]?.AsArray() ?? [])

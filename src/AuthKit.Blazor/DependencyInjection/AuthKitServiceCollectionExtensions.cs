@@ -152,8 +152,13 @@ public static class AuthKitServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Keeps the rotation relay and the signed-out sessions in the app's <c>IDistributedCache</c> (e.g. Redis), for
-    /// several servers sharing one cookie password. Register the cache itself (e.g. <c>AddStackExchangeRedisCache</c>).
+    /// Keeps the rotation relay and the signed-out sessions in the app's <c>IDistributedCache</c> (register the cache
+    /// itself, e.g. <c>AddStackExchangeRedisCache</c>). What it lacks, because <c>IDistributedCache</c> has no atomic
+    /// set-if-absent and no publish/subscribe: <b>no lease</b> across servers (servers refreshing one cookie at the same
+    /// moment each call WorkOS; the losers find the winner's successor in the relay), <b>no push</b> (every request reads
+    /// the cache, and a sign-out reaches another server's open circuit only when it next revalidates), and no breaker (a
+    /// cache outage costs the cache's own timeout). For several servers on Redis prefer <c>UseRedis</c> (package
+    /// <c>AuthKit.Redis</c>).
     /// </summary>
     public static IAuthKitBuilder UseDistributedCacheSessionStore(this IAuthKitBuilder builder)
     {

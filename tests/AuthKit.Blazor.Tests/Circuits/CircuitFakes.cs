@@ -200,14 +200,20 @@ internal sealed class ProviderHarness : IDisposable
     /// <c>AddAuthentication()</c> registers), so every test runs the way an app without a transformation does.
     /// </param>
     /// <param name="schemeOptions">The <c>AuthKit</c> scheme's options (paths; defaults when null).</param>
-    public ProviderHarness(AuthKitBlazorOptions? options = null, IClaimsTransformation? claimsTransformation = null, AuthKitAuthenticationOptions? schemeOptions = null)
+    /// <param name="store">The app's session store in the circuit's services (none when null).</param>
+    public ProviderHarness(AuthKitBlazorOptions? options = null, IClaimsTransformation? claimsTransformation = null, AuthKitAuthenticationOptions? schemeOptions = null, ISessionStore? store = null)
     {
         Options = Microsoft.Extensions.Options.Options.Create(options ?? new AuthKitBlazorOptions());
-        var services = CircuitServices = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+        var collection = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
             .AddSingleton<IJSRuntime>(JS)
             .AddSingleton<NavigationManager>(Navigation)
-            .AddSingleton(claimsTransformation ?? new NoopClaimsTransformation())
-            .BuildServiceProvider();
+            .AddSingleton(claimsTransformation ?? new NoopClaimsTransformation());
+        if (store is not null)
+        {
+            collection.AddSingleton(store);
+        }
+
+        var services = CircuitServices = collection.BuildServiceProvider();
         CookieSync = new SessionCookieSync(services, new TestSupport.TestOptionsMonitor<AuthKitAuthenticationOptions>(schemeOptions ?? new()), Time, NullLogger<SessionCookieSync>.Instance);
         Provider = new AuthKitAuthenticationStateProvider(state => new CircuitSessionRevalidator(
             state, Coordinator, CookieSync, services, Accessor, Time, Options, new FakeLogger<CircuitSessionRevalidator>(Logs)));

@@ -36,6 +36,7 @@ internal sealed partial class AuthKitCircuitHandler : CircuitHandler, IDisposabl
             _connectionDown = true;
         }
 
+        _revalidator?.SetConnectionDown(true);
         return Task.CompletedTask;
     }
 
@@ -47,6 +48,8 @@ internal sealed partial class AuthKitCircuitHandler : CircuitHandler, IDisposabl
             reconnected = _connectionDown;
             _connectionDown = false;
         }
+
+        _revalidator?.SetConnectionDown(false);
 
         if (reconnected)
         {

@@ -40,6 +40,11 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
     private bool _started;
     private bool _stopped;
     private Task _lastRun = Task.CompletedTask;
+    private IDisposable? _endedSubscription;
+    private ITimer? _endedTimer;
+    private bool _connectionDown;
+    // The ended-session key of the kept session, computed once per session (a sign-out notification is compared to it).
+    private (AuthResult Session, string Key)? _endedKey;
 
     /// <param name="state">The state this revalidator keeps current.</param>
     /// <param name="coordinator">Decides each revalidation (the same engine as HTTP requests).</param>
@@ -129,8 +134,67 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
         }
 
         _state.AuthenticationStateChanged += OnAuthenticationStateChanged;
+        // A sign-out recorded anywhere (another tab, another server through a shared store's push) revalidates now,
+        // instead of at the next timer tick.
+        _endedSubscription = _services.GetService<ISessionStore>()?.Subscribe(OnStoreNotification);
         Schedule();
     }
+
+    private void OnStoreNotification(SessionStoreNotification notification)
+    {
+        if (notification.Kind != SessionStoreNotificationKind.Ended)
+        {
+            return;
+        }
+
+        var session = _state.Session;
+        if (!session.IsAuthenticated)
+        {
+            return;
+        }
+
+        var cached = _endedKey;
+        var key = cached is { } known && ReferenceEquals(known.Session, session) ? known.Key : SessionRelay.KeyForSessionId(session.SessionId);
+        _endedKey = (session, key);
+        if (!string.Equals(key, notification.Key, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        // A moment's grace: the tab that posted the sign-out is navigating away (its circuit goes down); flipping its circuit
+        // now would send it to sign-in instead of the signed-out page. Circuits still connected then are revalidated; one
+        // whose connection is down is revalidated when it reconnects.
+        ITimer? previous;
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            previous = _endedTimer;
+            _endedTimer = _timeProvider.CreateTimer(
+                static state =>
+                {
+                    var self = (CircuitSessionRevalidator)state!;
+                    if (!Volatile.Read(ref self._connectionDown))
+                    {
+                        self.RevalidateInBackground();
+                    }
+                },
+                this,
+                EndedNotificationGrace,
+                Timeout.InfiniteTimeSpan);
+        }
+
+        previous?.Dispose();
+    }
+
+    /// <summary>How long after a sign-out notification a connected circuit of that session is revalidated.</summary>
+    internal static readonly TimeSpan EndedNotificationGrace = TimeSpan.FromMilliseconds(750);
+
+    /// <summary>The circuit's connection went down (true) or came back (false); set by the circuit handler.</summary>
+    internal void SetConnectionDown(bool down) => Volatile.Write(ref _connectionDown, down);
 
     /// <summary>Revalidates now in the background (the circuit reconnected). Not after <see cref="Stop"/>.</summary>
     public void RevalidateInBackground()
@@ -180,6 +244,15 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
         }
 
         timer?.Dispose();
+        _endedSubscription?.Dispose();
+        ITimer? endedTimer;
+        lock (_gate)
+        {
+            endedTimer = _endedTimer;
+            _endedTimer = null;
+        }
+
+        endedTimer?.Dispose();
         _state.AuthenticationStateChanged -= OnAuthenticationStateChanged;
     }
 

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using AuthKit.Benchmarks.Fixtures;
+using AuthKit.Session;
+using AuthKit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace AuthKit.Benchmarks.Load;
+
+/// <summary>
+/// Item R: requests/s of the same <c>[Authorize]</c> endpoint on two AuthKit hosts in this process, one with the default
+/// in-memory store and one with <c>UseRedis(...)</c> on a redis-server this benchmark starts (loopback, no persistence),
+/// rounds alternating; and the Redis commands the Redis host sent during its rounds (<c>INFO commandstats</c>, the
+/// connection's housekeeping excluded) per request.
+/// </summary>
+public static class RedisHttpBenchmark
+{
+    private static readonly string[] Housekeeping = ["info", "ping", "echo", "client", "cluster", "config", "subscribe", "hello", "select"];
+
+    public static async Task<JsonObject> RunAsync(TimeSpan duration, int rounds, LoadGenerator load)
+    {
+        using var redis = await RedisServer.StartAsync().ConfigureAwait(false);
+        await using var emulator = await WorkOSEmulator.StartAsync(new WorkOSEmulatorOptions { AccessTokenLifetime = TimeSpan.FromHours(2) }).ConfigureAwait(false);
+        var session = emulator.SignIn("alice@example.com", "org_acme").ToSession();
+        var cookie = "wos-session=" + new SessionEncryption().SealSession(session, BenchData.CookiePassword);
+        void AuthKit(IServiceCollection services, bool useRedis)
+        {
+            var builder = services.AddAuthKit(o =>
+            {
+                emulator.ConfigureAuthKit(o);
+                o.RedirectUri = "http://127.0.0.1/callback";
+                o.CookiePassword = BenchData.CookiePassword;
+            });
+            if (useRedis)
+            {
+                builder.UseRedis(redis.Address);
+            }
+        }
+
+        await using var memoryApp = await HttpBenchmark.StartAsync(s => AuthKit(s, useRedis: false)).ConfigureAwait(false);
+        await using var redisApp = await HttpBenchmark.StartAsync(s => AuthKit(s, useRedis: true)).ConfigureAwait(false);
+        await HttpBenchmark.EnsureSignedInAsync(memoryApp.BaseUri, cookie).ConfigureAwait(false);
+        await HttpBenchmark.EnsureSignedInAsync(redisApp.BaseUri, cookie).ConfigureAwait(false);
+        var memoryUrl = new Uri(memoryApp.BaseUri, HttpBenchmark.Path);
+        var redisUrl = new Uri(redisApp.BaseUri, HttpBenchmark.Path);
+        var warmUp = duration < TimeSpan.FromSeconds(2) ? duration : TimeSpan.FromSeconds(2);
+        await load.RunAsync(memoryUrl, cookie, warmUp).ConfigureAwait(false);
+        await load.RunAsync(redisUrl, cookie, warmUp).ConfigureAwait(false);
+
+        using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Address + ",allowAdmin=true").ConfigureAwait(false);
+        var server = admin.GetServer(redis.Address);
+        var memoryRps = new List<double>();
+        var redisRps = new List<double>();
+        long redisRequests = 0, redisCommands = 0, failures = 0;
+        for (var round = 0; round < rounds; round++)
+        {
+            var m = await load.RunAsync(memoryUrl, cookie, duration).ConfigureAwait(false);
+            var before = DataCommands(await server.InfoAsync("commandstats").ConfigureAwait(false));
+            var r = await load.RunAsync(redisUrl, cookie, duration).ConfigureAwait(false);
+            var after = DataCommands(await server.InfoAsync("commandstats").ConfigureAwait(false));
+            memoryRps.Add(m.RequestsPerSecond);
+            redisRps.Add(r.RequestsPerSecond);
+            redisRequests += r.Requests;
+            redisCommands += after - before;
+            failures += m.Failures + r.Failures;
+            Console.WriteLine($"redis-http: round {round + 1}: in-memory store {m.RequestsPerSecond:F0} req/s, Redis store {r.RequestsPerSecond:F0} req/s, {after - before} Redis commands");
+        }
+
+        return new JsonObject
+        {
+            ["loadGenerator"] = load.Name,
+            ["secondsPerRun"] = duration.TotalSeconds,
+            ["rounds"] = rounds,
+            ["memoryRps"] = HttpBenchmark.Median(memoryRps),
+            ["redisRps"] = HttpBenchmark.Median(redisRps),
+            ["redisRequests"] = redisRequests,
+            ["redisCommands"] = redisCommands,
+            ["failures"] = failures,
+            ["redisVersion"] = server.Version.ToString(),
+        };
+    }
+
+    private static long DataCommands(IGrouping<string, KeyValuePair<string, string>>[] info) =>
+        info.SelectMany(g => g)
+            .Where(p => p.Key.StartsWith("cmdstat_", StringComparison.Ordinal) && !Housekeeping.Any(h => p.Key.StartsWith("cmdstat_" + h, StringComparison.Ordinal)))
+            .Sum(p => long.Parse(p.Value.Split(',')[0].Split('=')[1], CultureInfo.InvariantCulture));
+
+    /// <summary>A throwaway redis-server (AUTHKIT_TEST_REDIS_SERVER, else redis-server on the PATH) on a free loopback port.</summary>
+    private sealed class RedisServer : IDisposable
+    {
+        private readonly Process _process;
+        private readonly string _directory;
+
+        private RedisServer(Process process, string directory, int port)
+        {
+            _process = process;
+            _directory = directory;
+            Address = $"127.0.0.1:{port}";
+        }
+
+        public string Address { get; }
+
+        public static async Task<RedisServer> StartAsync()
+        {
+            var binary = Environment.GetEnvironmentVariable("AUTHKIT_TEST_REDIS_SERVER") is { Length: > 0 } configured ? configured
+                : new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
+                  ?? throw new InvalidOperationException("redis-server not found: benchmarks/run.sh installs Debian's redis-server");
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            var directory = Directory.CreateTempSubdirectory("authkit-bench-redis-").FullName;
+            var info = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
+            foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory })
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            var process = Process.Start(info)!;
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            for (var i = 0; i < 500; i++)
+            {
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
+                    return new RedisServer(process, directory, port);
+                }
+                catch (SocketException)
+                {
+                    await Task.Delay(20).ConfigureAwait(false);
+                }
+            }
+
+            process.Kill();
+            throw new TimeoutException("redis-server did not listen");
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit();
+            }
+
+            _process.Dispose();
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}
