@@ -70,13 +70,12 @@ internal sealed partial class RedisSessionStore : ISessionStore, IDisposable
     private readonly RedisLocalView _view;
     private readonly ConcurrentDictionary<string, SessionRefreshLease> _localLeases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (SessionRotation Rotation, DateTimeOffset ExpiresAt)> _unsentRotations = new(StringComparer.Ordinal);
-    private readonly Lock _subscribersLock = new();
+    private readonly SessionStoreSubscribers _subscribers = new();
     private readonly string _origin = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
     private readonly string _prefix;
     private readonly string _channelName;
     private readonly RedisChannel _channel;
     private readonly RedisKey _endedSet;
-    private Action<SessionStoreNotification>[] _subscribers = [];
     private volatile IConnectionMultiplexer? _multiplexer;
     private volatile bool _subscribed;
     private int _started;
@@ -255,36 +254,10 @@ internal sealed partial class RedisSessionStore : ISessionStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(handler);
         Start();
-        lock (_subscribersLock)
-        {
-            _subscribers = [.. _subscribers, handler];
-        }
-
-        return new Subscription(this, handler);
+        return _subscribers.Add(handler);
     }
 
-    private void Unsubscribe(Action<SessionStoreNotification> handler)
-    {
-        lock (_subscribersLock)
-        {
-            _subscribers = [.. _subscribers.Where(h => h != handler)];
-        }
-    }
-
-    private void Notify(SessionStoreNotification notification)
-    {
-        foreach (var subscriber in Volatile.Read(ref _subscribers))
-        {
-            try
-            {
-                subscriber(notification);
-            }
-            catch (Exception)
-            {
-                // A subscriber must not throw; one that does loses this notification, the others still get it.
-            }
-        }
-    }
+    private void Notify(SessionStoreNotification notification) => _subscribers.Notify(notification);
 
     private void OnMessage(RedisChannel channel, RedisValue message)
     {
@@ -643,20 +616,6 @@ internal sealed partial class RedisSessionStore : ISessionStore, IDisposable
             }
         }
     }
-
-    private sealed class Subscription(RedisSessionStore store, Action<SessionStoreNotification> handler) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                store.Unsubscribe(handler);
-            }
-        }
-    }
-
     [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "AuthKit's Redis store is unavailable; for the next {BreakSeconds:0.#} s this server works without it (users stay signed in, refreshes are single-flight per server, sign-outs are kept here and written back).")]
     private static partial void LogUnavailable(ILogger logger, double breakSeconds);
 

@@ -18,8 +18,7 @@ internal sealed class MemorySessionStore : ISessionStore
     private readonly TimeProvider _time;
     private readonly int _limit;
     private readonly Lock _trimLock = new();
-    private readonly Lock _subscribersLock = new();
-    private Action<SessionStoreNotification>[] _subscribers = [];
+    private readonly SessionStoreSubscribers _subscribers = new();
 
     public MemorySessionStore(IOptions<SessionEngineOptions> options, TimeProvider time)
     {
@@ -106,36 +105,10 @@ internal sealed class MemorySessionStore : ISessionStore
     public IDisposable Subscribe(Action<SessionStoreNotification> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_subscribersLock)
-        {
-            _subscribers = [.. _subscribers, handler];
-        }
-
-        return new Subscription(this, handler);
+        return _subscribers.Add(handler);
     }
 
-    private void Unsubscribe(Action<SessionStoreNotification> handler)
-    {
-        lock (_subscribersLock)
-        {
-            _subscribers = [.. _subscribers.Where(h => h != handler)];
-        }
-    }
-
-    private void Notify(SessionStoreNotification notification)
-    {
-        foreach (var subscriber in Volatile.Read(ref _subscribers))
-        {
-            try
-            {
-                subscriber(notification);
-            }
-            catch (Exception)
-            {
-                // A subscriber must not throw; one that does loses this notification, the others still get it.
-            }
-        }
-    }
+    private void Notify(SessionStoreNotification notification) => _subscribers.Notify(notification);
 
     private void Set(ConcurrentDictionary<string, Entry> map, string key, object value, TimeSpan lifetime)
     {
@@ -200,17 +173,4 @@ internal sealed class MemorySessionStore : ISessionStore
     }
 
     private sealed record Entry(object Value, DateTimeOffset ExpiresAt);
-
-    private sealed class Subscription(MemorySessionStore store, Action<SessionStoreNotification> handler) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                store.Unsubscribe(handler);
-            }
-        }
-    }
 }
