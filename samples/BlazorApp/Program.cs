@@ -4,6 +4,11 @@ using BlazorApp.Components;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// The build output runs in any environment (docs/deployment.md runs three Production servers from bin/): serve the static
+// web assets of the referenced projects and packages (blazor.web.js, AuthKit's scripts) from their build locations, as
+// Development does by default. A published app has no such manifest, and this does nothing there.
+builder.WebHost.UseStaticWebAssets();
+
 // Dev mode: no WorkOS settings + Development => the built-in WorkOS emulator with demo users.
 await using var emulator = await DevelopmentEmulator.StartIfNeededAsync(builder);
 

@@ -50,6 +50,12 @@ public abstract class E2ETest(SampleAppFixture fixture, ITestOutputHelper output
     protected async Task SignInOnEmulatorAsync(IPage page, string email, string? organization = "Acme Corp")
     {
         await Expect(page).ToHaveURLAsync(EmulatorSignInPage);
+        await ChooseOnEmulatorSignInPageAsync(page, email, organization);
+    }
+
+    /// <summary>On the emulator's hosted sign-in page (already shown): clicks the user, then the organization when asked.</summary>
+    internal static async Task ChooseOnEmulatorSignInPageAsync(IPage page, string email, string? organization)
+    {
         await page.GetByRole(AriaRole.Button, new() { Name = email }).ClickAsync();
         if (organization is not null)
         {
@@ -77,7 +83,7 @@ public abstract class E2ETest(SampleAppFixture fixture, ITestOutputHelper output
     }
 
     /// <summary>Waits until the page's circuit is connected (the layout renders interactively).</summary>
-    protected static async Task WaitForCircuitAsync(IPage page) =>
+    protected internal static async Task WaitForCircuitAsync(IPage page) =>
         await Expect(page.Locator("main[data-interactive='true']")).ToBeAttachedAsync();
 
     /// <summary>Navigates inside the circuit through the main navigation (no page load).</summary>

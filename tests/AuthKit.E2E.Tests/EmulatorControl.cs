@@ -22,6 +22,24 @@ public sealed class EmulatorControl : IDisposable
         return counts.GetProperty("rejected_refresh_tokens").GetInt32();
     }
 
+    /// <summary>Makes the hosted sign-in page sign <paramref name="email"/> in at once (no page), or stops that when null.</summary>
+    public async Task SetAutoSignInAsync(string? email, string? organizationId = null)
+    {
+        var fields = new Dictionary<string, string>();
+        if (email is not null)
+        {
+            fields["email"] = email;
+        }
+
+        if (organizationId is not null)
+        {
+            fields["organization_id"] = organizationId;
+        }
+
+        using var response = await _http.PostAsync("_emulator/auto-sign-in", new FormUrlEncodedContent(fields));
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>How many organization-membership list requests the emulator served so far.</summary>
     public async Task<int> GetOrganizationMembershipRequestsAsync()
     {
@@ -34,6 +52,13 @@ public sealed class EmulatorControl : IDisposable
     {
         var session = await _http.GetFromJsonAsync<JsonElement>($"_emulator/sessions/{Uri.EscapeDataString(sessionId)}");
         return session.GetProperty("active").GetBoolean();
+    }
+
+    /// <summary>How many refresh grants of this session the emulator answered with new tokens, and how many it rejected.</summary>
+    public async Task<(int Refreshes, int Rejected)> GetSessionRefreshesAsync(string sessionId)
+    {
+        var session = await _http.GetFromJsonAsync<JsonElement>($"_emulator/sessions/{Uri.EscapeDataString(sessionId)}");
+        return (session.GetProperty("refreshes").GetInt32(), session.GetProperty("rejected_refreshes").GetInt32());
     }
 
     /// <summary>Revokes the session at the emulator (as an admin would in the WorkOS dashboard).</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -7,19 +6,19 @@ using System.Reflection;
 namespace AuthKit.E2E.Tests;
 
 /// <summary>
-/// Runs the built sample (<c>BlazorApp.dll</c>) as a child process on a free loopback port in dev mode (the built-in
-/// WorkOS emulator on a second free port), captures its output, and kills it on dispose.
+/// Runs the built sample (<c>BlazorApp.dll</c>) as a child process on a free loopback port — in dev mode (the built-in
+/// WorkOS emulator on a second free port), or as one of several Production servers pointed at a standalone emulator —
+/// captures its output, and kills it on dispose.
 /// </summary>
 public sealed class SampleAppProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
+    private readonly ChildProcess _process;
 
-    private SampleAppProcess(Process process, Uri baseUri, Uri emulatorUri)
+    private SampleAppProcess(ProcessStartInfo start, Uri baseUri, Uri emulatorUri)
     {
-        _process = process;
+        _process = ChildProcess.Start(start);
         BaseUri = baseUri;
         EmulatorUri = emulatorUri;
     }
@@ -27,11 +26,14 @@ public sealed class SampleAppProcess : IAsyncDisposable
     /// <summary>The sample's origin, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseUri { get; }
 
-    /// <summary>The in-process emulator's origin (its <c>/_emulator/...</c> control surface lives here).</summary>
+    /// <summary>The emulator's origin (its <c>/_emulator/...</c> control surface lives here).</summary>
     public Uri EmulatorUri { get; }
 
     /// <summary>Everything the app wrote to stdout and stderr so far.</summary>
-    public string Output => string.Join(Environment.NewLine, _output);
+    public string Output => _process.Output;
+
+    /// <summary>How many lines the app wrote so far contain <paramref name="fragment"/>.</summary>
+    public int CountOutputLines(string fragment) => _process.CountLines(fragment);
 
     /// <summary>Starts the sample and waits (bounded) until it answers HTTP requests.</summary>
     public static async Task<SampleAppProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken = default)
@@ -43,11 +45,29 @@ public sealed class SampleAppProcess : IAsyncDisposable
         var start = CreateStartInfo(baseUri, "Development", environment);
         start.Environment["AuthKit__Emulator__Port"] = emulatorPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var app = new SampleAppProcess(new Process { StartInfo = start }, baseUri, emulatorUri);
-        app.Start();
+        return await StartAndWaitAsync(start, baseUri, emulatorUri, checkEmulator: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts the sample in Production as one of several servers on a free loopback port: <paramref name="environment"/>
+    /// carries the <c>WORKOS_*</c> settings of the standalone emulator at <paramref name="emulatorUri"/> (no dev mode), and
+    /// <paramref name="home"/> becomes its <c>HOME</c>, so nothing (the default key ring under <c>~/.aspnet</c>) is shared
+    /// with other servers through the disk. Waits (bounded) until it answers HTTP requests.
+    /// </summary>
+    public static async Task<SampleAppProcess> StartServerAsync(Uri emulatorUri, string home, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken = default)
+    {
+        var baseUri = new Uri($"http://127.0.0.1:{GetFreeLoopbackPort()}/");
+        var start = CreateStartInfo(baseUri, "Production", environment);
+        start.Environment["HOME"] = home;
+        return await StartAndWaitAsync(start, baseUri, emulatorUri, checkEmulator: false, cancellationToken);
+    }
+
+    private static async Task<SampleAppProcess> StartAndWaitAsync(ProcessStartInfo start, Uri baseUri, Uri emulatorUri, bool checkEmulator, CancellationToken cancellationToken)
+    {
+        var app = new SampleAppProcess(start, baseUri, emulatorUri);
         try
         {
-            await app.WaitUntilReadyAsync(cancellationToken);
+            await app.WaitUntilReadyAsync(checkEmulator, cancellationToken);
         }
         catch
         {
@@ -63,8 +83,7 @@ public sealed class SampleAppProcess : IAsyncDisposable
     public static async Task<(int? ExitCode, string Output)> RunUntilExitAsync(string environmentName, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
         var baseUri = new Uri($"http://127.0.0.1:{GetFreeLoopbackPort()}/");
-        await using var app = new SampleAppProcess(new Process { StartInfo = CreateStartInfo(baseUri, environmentName, environment) }, baseUri, baseUri);
-        app.Start();
+        await using var app = new SampleAppProcess(CreateStartInfo(baseUri, environmentName, environment), baseUri, baseUri);
         using var deadline = new CancellationTokenSource(timeout);
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         try
@@ -125,16 +144,7 @@ public sealed class SampleAppProcess : IAsyncDisposable
         return start;
     }
 
-    private void Start()
-    {
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue("[stderr] " + e.Data); };
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
-
-    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    private async Task WaitUntilReadyAsync(bool checkEmulator, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -153,13 +163,13 @@ public sealed class SampleAppProcess : IAsyncDisposable
                 try
                 {
                     using var app = await http.GetAsync(BaseUri, timeout.Token);
-                    using var emulator = await http.GetAsync(new Uri(EmulatorUri, "health"), timeout.Token);
-                    if (app.StatusCode == HttpStatusCode.OK && emulator.IsSuccessStatusCode)
+                    using var emulator = checkEmulator ? await http.GetAsync(new Uri(EmulatorUri, "health"), timeout.Token) : null;
+                    if (app.StatusCode == HttpStatusCode.OK && emulator?.IsSuccessStatusCode != false)
                     {
                         return;
                     }
 
-                    last = new InvalidOperationException($"app: {(int)app.StatusCode}, emulator: {(int)emulator.StatusCode}");
+                    last = new InvalidOperationException($"app: {(int)app.StatusCode}, emulator: {(int?)emulator?.StatusCode}");
                 }
                 catch (HttpRequestException ex)
                 {
@@ -175,7 +185,7 @@ public sealed class SampleAppProcess : IAsyncDisposable
         throw new TimeoutException($"The sample did not become ready within {StartupTimeout.TotalSeconds} s ({last?.Message}).{Environment.NewLine}{Output}");
     }
 
-    private static int GetFreeLoopbackPort(int except = 0)
+    internal static int GetFreeLoopbackPort(int except = 0)
     {
         while (true)
         {
@@ -191,24 +201,5 @@ public sealed class SampleAppProcess : IAsyncDisposable
     }
 
     /// <summary>Kills the app (and its process tree) and waits for it to exit.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already gone.
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

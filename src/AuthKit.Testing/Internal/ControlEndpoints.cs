@@ -30,7 +30,7 @@ internal static class ControlEndpoints
         }));
 
         group.MapGet("/sessions/{id}", (string id) => svc.DescribeSession(id) is { } s
-            ? Ok(new JsonObject { ["id"] = id, ["user_id"] = s.UserId, ["organization_id"] = s.OrganizationId, ["active"] = s.Active })
+            ? Ok(new JsonObject { ["id"] = id, ["user_id"] = s.UserId, ["organization_id"] = s.OrganizationId, ["active"] = s.Active, ["refreshes"] = s.Refreshes, ["rejected_refreshes"] = s.RejectedRefreshes })
             : EmulatorResults.Json(WireErrors.NotFound("Session not found.")));
 
         group.MapPost("/sessions/{id}/revoke", (string id) => emulator.RevokeSession(id)

@@ -297,11 +297,11 @@ internal sealed class EmulatorService
         }
     }
 
-    public (string UserId, string? OrganizationId, bool Active)? DescribeSession(string sessionId)
+    public (string UserId, string? OrganizationId, bool Active, int Refreshes, int RejectedRefreshes)? DescribeSession(string sessionId)
     {
         lock (_gate)
         {
-            return _sessions.TryGetValue(sessionId, out var s) ? (s.UserId, s.OrgId, IsActiveLocked(s, _clock.GetUtcNow())) : null;
+            return _sessions.TryGetValue(sessionId, out var s) ? (s.UserId, s.OrgId, IsActiveLocked(s, _clock.GetUtcNow()), s.Refreshes, s.RejectedRefreshes) : null;
         }
     }
 
@@ -736,19 +736,22 @@ internal sealed class EmulatorService
                 return RejectRefreshLocked("unknown refresh token");
             }
 
+            var session = _sessions[record.SessionId];
             if (record.Used)
             {
+                session.RejectedRefreshes++;
                 return RejectRefreshLocked("refresh token already used (replay)");
             }
 
             if (now >= record.ExpiresAt)
             {
+                session.RejectedRefreshes++;
                 return RejectRefreshLocked("refresh token expired");
             }
 
-            var session = _sessions[record.SessionId];
             if (session.Ended)
             {
+                session.RejectedRefreshes++;
                 return RejectRefreshLocked("session ended");
             }
 
@@ -772,6 +775,7 @@ internal sealed class EmulatorService
 
             record.Used = true;
             session.OrgId = targetOrg;
+            session.Refreshes++;
             (payload, body) = BuildTokensLocked(session, user, now);
             Log.SessionRefreshed(_logger, session.Id, targetOrg ?? "(none)");
         }

@@ -12,4 +12,8 @@ internal sealed class SessionRecord
     public string? BrowserSignInId { get; init; }
     public bool Ended { get; set; }
     public string CurrentRefreshToken { get; set; } = "";
+    /// <summary>Refresh grants of this session that were answered with new tokens.</summary>
+    public int Refreshes { get; set; }
+    /// <summary>Refresh grants with one of this session's refresh tokens that were rejected (used, expired, session ended).</summary>
+    public int RejectedRefreshes { get; set; }
 }

@@ -117,12 +117,21 @@ internal sealed class FakeSessionCoordinator : IAuthKitSessionCoordinator
     public ValueTask<bool> IsSessionEndedAsync(string sessionId, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
 }
 
-/// <summary>An <see cref="IJSRuntime"/> that records the module import and the <c>storeSession</c> calls.</summary>
+/// <summary>An <see cref="IJSRuntime"/> that records the module import and the module's calls (<c>storeSession</c>, <c>watchSignOut</c>, <c>isSigningOut</c>).</summary>
 internal sealed class FakeJSRuntime : IJSRuntime
 {
     public List<string> Imports { get; } = [];
 
     public List<object?[]> StoreSessionCalls { get; } = [];
+
+    /// <summary>The sign-out URLs the module was asked to watch.</summary>
+    public List<string> WatchSignOutCalls { get; } = [];
+
+    /// <summary>How many times the circuit asked whether the tab is signing out.</summary>
+    public int IsSigningOutCalls;
+
+    /// <summary>What the module's isSigningOut answers: this tab posted the sign-out form.</summary>
+    public bool SigningOut { get; set; }
 
     /// <summary>Status the module's storeSession returns.</summary>
     public int Status { get; set; } = 204;
@@ -161,6 +170,22 @@ internal sealed class FakeJSRuntime : IJSRuntime
             if (owner.Failure is not null)
             {
                 return ValueTask.FromException<TValue>(owner.Failure);
+            }
+
+            if (identifier == SessionCookieSync.WatchSignOutFunction)
+            {
+                lock (owner.WatchSignOutCalls)
+                {
+                    owner.WatchSignOutCalls.Add((string)args![0]!);
+                }
+
+                return ValueTask.FromResult(default(TValue)!);
+            }
+
+            if (identifier == SessionCookieSync.IsSigningOutFunction)
+            {
+                Interlocked.Increment(ref owner.IsSigningOutCalls);
+                return ValueTask.FromResult((TValue)(object)owner.SigningOut);
             }
 
             Assert.Equal(SessionCookieSync.StoreSessionFunction, identifier);

@@ -53,6 +53,25 @@ public class ControlSurfaceHttpTests
     }
 
     [Fact]
+    public async Task A_sessions_refreshes_and_rejected_refreshes_are_counted_per_session_over_http()
+    {
+        await using var emulator = await WorkOSEmulator.StartAsync();
+        using var client = TestSupport.Client(emulator);
+        var alice = emulator.SignIn("alice@example.com", "org_acme");
+        var other = emulator.SignIn("bob@example.com");
+
+        using var first = await TestSupport.RefreshAsync(client, emulator, alice.RefreshToken);
+        using var replay = await TestSupport.RefreshAsync(client, emulator, alice.RefreshToken); // already used
+        using var otherRefresh = await TestSupport.RefreshAsync(client, emulator, other.RefreshToken);
+        var session = await TestSupport.JsonAsync(await client.GetAsync($"_emulator/sessions/{alice.SessionId}"));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
+        Assert.Equal(1, session.GetProperty("refreshes").GetInt32());
+        Assert.Equal(1, session.GetProperty("rejected_refreshes").GetInt32());
+    }
+
+    [Fact]
     public async Task Membership_roles_change_over_http()
     {
         await using var emulator = await WorkOSEmulator.StartAsync();

@@ -137,6 +137,12 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
         // A sign-out recorded anywhere (another tab, another server through a shared store's push) revalidates now,
         // instead of at the next timer tick.
         _endedSubscription = _services.GetService<ISessionStore>()?.Subscribe(OnStoreNotification);
+        if (_state.Session.IsAuthenticated)
+        {
+            // So that this tab's own sign-out is told apart from one elsewhere (see FlipAfterSignOutAsync). Best effort.
+            _ = _cookieSync.TryWatchSignOutAsync(_lifetimeToken);
+        }
+
         Schedule();
     }
 
@@ -161,9 +167,39 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
             return;
         }
 
-        // A moment's grace: the tab that posted the sign-out is navigating away (its circuit goes down); flipping its circuit
-        // now would send it to sign-in instead of the signed-out page. Circuits still connected then are revalidated; one
-        // whose connection is down is revalidated when it reconnects.
+        _ = FlipAfterSignOutAsync();
+    }
+
+    /// <summary>
+    /// The kept session was signed out (here or on another server): revalidate now, so the circuit flips to signed out
+    /// within moments. Except the tab that posted the sign-out form: it is following the sign-out redirects to the
+    /// signed-out page, and flipping its circuit now would send it to sign-in midway (and skip WorkOS's logout); it is
+    /// revalidated only if it is still connected after <see cref="SigningOutGrace"/>. A circuit whose connection is down
+    /// is revalidated when it reconnects. Never throws.
+    /// </summary>
+    private async Task FlipAfterSignOutAsync()
+    {
+        if (Volatile.Read(ref _connectionDown))
+        {
+            return;
+        }
+
+        bool signingOut;
+        try
+        {
+            signingOut = await _cookieSync.IsSigningOutAsync(SigningOutWindow, _lifetimeToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        if (!signingOut)
+        {
+            RevalidateInBackground();
+            return;
+        }
+
         ITimer? previous;
         lock (_gate)
         {
@@ -183,15 +219,18 @@ internal sealed partial class CircuitSessionRevalidator : IDisposable
                     }
                 },
                 this,
-                EndedNotificationGrace,
+                SigningOutGrace,
                 Timeout.InfiniteTimeSpan);
         }
 
         previous?.Dispose();
     }
 
-    /// <summary>How long after a sign-out notification a connected circuit of that session is revalidated.</summary>
-    internal static readonly TimeSpan EndedNotificationGrace = TimeSpan.FromMilliseconds(750);
+    /// <summary>How recent a sign-out form submission in the tab must be for its circuit to wait (<see cref="SigningOutGrace"/>).</summary>
+    internal static readonly TimeSpan SigningOutWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the circuit of a tab that posted the sign-out waits before it is revalidated anyway (the navigation did not happen).</summary>
+    internal static readonly TimeSpan SigningOutGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>The circuit's connection went down (true) or came back (false); set by the circuit handler.</summary>
     internal void SetConnectionDown(bool down) => Volatile.Write(ref _connectionDown, down);

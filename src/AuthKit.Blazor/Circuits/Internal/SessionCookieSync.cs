@@ -32,6 +32,14 @@ internal sealed partial class SessionCookieSync(
     // Imported once per circuit. Not disposed: it lives exactly as long as the circuit's JS runtime.
     private IJSObjectReference? _module;
 
+    /// <summary>The module's export that starts noticing sign-out form submissions in the tab.</summary>
+    internal const string WatchSignOutFunction = "watchSignOut";
+
+    /// <summary>The module's export that says whether the tab submitted a sign-out form lately.</summary>
+    internal const string IsSigningOutFunction = "isSigningOut";
+
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>Returns true when the endpoint answered 2xx; false when the browser is unreachable or the call failed.</summary>
     public async Task<bool> TryStoreSessionAsync(CancellationToken cancellationToken)
     {
@@ -39,17 +47,16 @@ internal sealed partial class SessionCookieSync(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            var jsRuntime = services.GetService<IJSRuntime>();
-            var navigation = services.GetService<NavigationManager>();
-            if (jsRuntime is null || navigation is null)
+            if (await GetModuleAsync(linked.Token).ConfigureAwait(false) is not { } found)
             {
                 LogUnreachable(logger, "NoJSRuntime");
                 return false;
             }
 
+            var (module, navigation) = found;
+
             var url = AuthKitLinks.Endpoint(navigation, options.Get(AuthKitDefaults.AuthenticationScheme).SessionPath);
-            _module ??= await jsRuntime.InvokeAsync<IJSObjectReference>("import", linked.Token, ModulePath).ConfigureAwait(false);
-            var status = await _module.InvokeAsync<int>(StoreSessionFunction, linked.Token, url, AuthKitDefaults.SessionRequestHeader).ConfigureAwait(false);
+            var status = await module.InvokeAsync<int>(StoreSessionFunction, linked.Token, url, AuthKitDefaults.SessionRequestHeader).ConfigureAwait(false);
             if (status is >= 200 and < 300)
             {
                 LogStored(logger, status);
@@ -59,13 +66,75 @@ internal sealed partial class SessionCookieSync(
             LogRejected(logger, status);
             return false;
         }
-        catch (Exception ex) when (ex is JSDisconnectedException or JSException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (IsUnreachable(ex))
         {
             // Disconnected circuit, prerendering (no JS), timeout, or a script error: the relay covers it.
             LogUnreachable(logger, ex.GetType().Name);
             return false;
         }
     }
+
+    /// <summary>
+    /// Has the tab notice its own sign-out form submissions (see <see cref="IsSigningOutAsync"/>). Best effort: false when
+    /// the browser cannot be reached (the circuit then treats a sign-out notification as coming from another tab).
+    /// </summary>
+    public async Task<bool> TryWatchSignOutAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(Timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            if (await GetModuleAsync(linked.Token).ConfigureAwait(false) is not { } found)
+            {
+                return false;
+            }
+
+            var (module, navigation) = found;
+
+            var url = AuthKitLinks.Endpoint(navigation, options.Get(AuthKitDefaults.AuthenticationScheme).SignOutPath);
+            await module.InvokeVoidAsync(WatchSignOutFunction, linked.Token, url).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (IsUnreachable(ex))
+        {
+            LogWatchUnavailable(logger, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether the tab submitted a sign-out form within <paramref name="within"/>: it is following the sign-out redirects
+    /// and must not be sent to sign-in meanwhile. False when the browser cannot be reached within 2 s.
+    /// </summary>
+    public async Task<bool> IsSigningOutAsync(TimeSpan within, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(ProbeTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            return await GetModuleAsync(linked.Token).ConfigureAwait(false) is { } found
+                && await found.Module.InvokeAsync<bool>(IsSigningOutFunction, linked.Token, (long)within.TotalMilliseconds).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnreachable(ex))
+        {
+            return false;
+        }
+    }
+
+    private async Task<(IJSObjectReference Module, NavigationManager Navigation)?> GetModuleAsync(CancellationToken cancellationToken)
+    {
+        var jsRuntime = services.GetService<IJSRuntime>();
+        var navigation = services.GetService<NavigationManager>();
+        if (jsRuntime is null || navigation is null)
+        {
+            return null;
+        }
+
+        _module ??= await jsRuntime.InvokeAsync<IJSObjectReference>("import", cancellationToken, ModulePath).ConfigureAwait(false);
+        return (_module, navigation);
+    }
+
+    private static bool IsUnreachable(Exception ex) => ex is JSDisconnectedException or JSException or InvalidOperationException or OperationCanceledException;
 
     [LoggerMessage(EventId = 5610, Level = LogLevel.Debug, Message = "The browser stored the circuit's refreshed session in the cookie (HTTP {Status}).")]
     private static partial void LogStored(ILogger logger, int status);
@@ -75,4 +144,7 @@ internal sealed partial class SessionCookieSync(
 
     [LoggerMessage(EventId = 5612, Level = LogLevel.Debug, Message = "The browser could not be asked to store the refreshed session ({ErrorType}); the relay keeps it for the next request.")]
     private static partial void LogUnreachable(ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 5613, Level = LogLevel.Debug, Message = "The browser could not be asked to watch for sign-out form submissions ({ErrorType}); a sign-out this tab posts may send it to sign-in instead of the signed-out page.")]
+    private static partial void LogWatchUnavailable(ILogger logger, string errorType);
 }

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace AuthKit.E2E.Tests;
+
+/// <summary>A child process whose stdout and stderr are captured line by line, killed with its tree on dispose.</summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private ChildProcess(Process process) => _process = process;
+
+    /// <summary>Everything the process wrote to stdout and stderr so far (stderr lines prefixed).</summary>
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>How many lines written so far contain <paramref name="fragment"/>.</summary>
+    public int CountLines(string fragment) => _output.Count(line => line.Contains(fragment, StringComparison.Ordinal));
+
+    /// <summary>Starts <paramref name="start"/> (its output must be redirected) and begins capturing.</summary>
+    public static ChildProcess Start(ProcessStartInfo start)
+    {
+        var child = new ChildProcess(new Process { StartInfo = start });
+        child._process.OutputDataReceived += (_, e) => { if (e.Data is not null) child._output.Enqueue(e.Data); };
+        child._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) child._output.Enqueue("[stderr] " + e.Data); };
+        child._process.Start();
+        child._process.BeginOutputReadLine();
+        child._process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Waits for the process to exit and its redirected output to drain.</summary>
+    public void WaitForExit() => _process.WaitForExit();
+
+    /// <summary>Kills the process (and its tree) and waits for it to exit.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already gone.
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace AuthKit.E2E.Tests.SeveralServers;
+
+/// <summary>
+/// The standalone emulator (<c>tools/AuthKit.Emulator</c>, the <c>authkit-emulator</c> tool) as a child process on a free
+/// port, the way several app servers share one WorkOS stand-in. Its base URL is read from the banner it prints.
+/// </summary>
+public sealed partial class EmulatorProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
+    private readonly ChildProcess _process;
+
+    private EmulatorProcess(ChildProcess process, Uri baseUri)
+    {
+        _process = process;
+        BaseUri = baseUri;
+    }
+
+    /// <summary>The emulator's origin, e.g. <c>http://127.0.0.1:7070/</c>.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>Everything it printed so far.</summary>
+    public string Output => _process.Output;
+
+    /// <summary>Starts <c>authkit-emulator --port 0 --access-token-lifetime <paramref name="accessTokenLifetime"/></c> and waits for its banner.</summary>
+    public static async Task<EmulatorProcess> StartAsync(TimeSpan accessTokenLifetime)
+    {
+        var toolPath = typeof(EmulatorProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "EmulatorToolPath").Value!;
+        if (!File.Exists(toolPath))
+        {
+            throw new InvalidOperationException($"The emulator tool is not built at {toolPath}; build tests/AuthKit.E2E.Tests (it builds tools/AuthKit.Emulator).");
+        }
+
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(toolPath)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { toolPath, "--port", "0", "--access-token-lifetime", accessTokenLifetime.ToString("c", CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = ChildProcess.Start(start);
+        using var deadline = new CancellationTokenSource(StartupTimeout);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        try
+        {
+            while (await poll.WaitForNextTickAsync(deadline.Token))
+            {
+                if (Listening().Match(process.Output) is { Success: true } match)
+                {
+                    return new EmulatorProcess(process, new Uri(match.Groups[1].Value));
+                }
+
+                if (process.HasExited)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        var output = process.Output;
+        await process.DisposeAsync();
+        throw new InvalidOperationException($"authkit-emulator did not start within {StartupTimeout.TotalSeconds} s:{Environment.NewLine}{output}");
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    [GeneratedRegex(@"listening on (http://\S+/)")]
+    private static partial Regex Listening();
+}
