@@ -33,7 +33,7 @@ namespace AuthKit.Benchmarks.Load;
 /// </summary>
 public static class CrossServerSignOut
 {
-    public const string EntryPoint = "the HTTP `POST /auth/sign-out` endpoint on server A (antiforgery token from A), circuit on server B";
+    public const string EntryPoint = "the HTTP `POST /auth/sign-out` endpoint on server A with an antiforgery token from A, circuit on server B";
 
     public static async Task<JsonObject> RunAsync(int rounds, int parallel, int warmUpRounds = 8)
     {

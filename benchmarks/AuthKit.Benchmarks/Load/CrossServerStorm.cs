@@ -22,7 +22,7 @@ namespace AuthKit.Benchmarks.Load;
 /// </summary>
 public static class CrossServerStorm
 {
-    public const string EntryPoint = "`WithAuthAsync` on each server (the engine entry point of item 7)";
+    public const string EntryPoint = "`WithAuthAsync` on each server, the engine entry point of item 7";
 
     public static async Task<JsonObject> RunAsync(int[] servers, int[] sizes, int singles, Func<int, int, int> rounds, bool childProcess, int warmUpRefreshes = 50, int maxWarmUpRounds = 30)
     {
