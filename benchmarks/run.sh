@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark of the benchmarks issue in one go and writes benchmarks/RESULTS.md.
-#   benchmarks/run.sh            full run (~3 minutes on a 2-core machine)
+#   benchmarks/run.sh            full run (~4-5 minutes on a 2-core machine)
 #   QUICK=1 benchmarks/run.sh    a fast sanity pass (numbers not meaningful)
 # Installs what it needs: wrk (Debian) for the HTTP figures, the Node side's npm packages (npm ci).
 # Raw JSON of the run goes to benchmarks/artifacts/ (not committed); RESULTS.md is.
@@ -40,8 +40,10 @@ step "npm ci (benchmarks/node)"
 
 if [ "$QUICK" = 1 ]; then
   export AUTHKIT_BENCH_QUICK=1; MICRO_ARGS=(); NODE_ARGS=(1 1); HTTP_ARGS=(2 1); STORM_ROUNDS=2; EMU_SECONDS=1
+  CROSS_ROUNDS=1; SIGNOUT_ROUNDS=8
 else
   MICRO_ARGS=(); NODE_ARGS=(3 3); HTTP_ARGS=(5 3); STORM_ROUNDS=30; EMU_SECONDS=5
+  CROSS_ROUNDS=30; SIGNOUT_ROUNDS=200
 fi
 
 step "items 1-4, 8: BenchmarkDotNet"
@@ -66,6 +68,12 @@ AUTHKIT_TEST_REDIS_SERVER=$(command -v redis-server) "${RUN[@]}" redis-http "$AR
 
 step "item 7: refresh storm"
 "${RUN[@]}" storm "$ART/storm.json" "$STORM_ROUNDS" || die "refresh storm failed"
+
+step "item R: refresh storm across 2 and 4 servers on one Redis"
+AUTHKIT_TEST_REDIS_SERVER=$(command -v redis-server) "${RUN[@]}" cross-storm "$ART/cross-storm.json" "$CROSS_ROUNDS" || die "cross-server refresh storm failed"
+
+step "item R: sign-out on one server reaching an open circuit on another"
+AUTHKIT_TEST_REDIS_SERVER=$(command -v redis-server) "${RUN[@]}" cross-signout "$ART/cross-signout.json" "$SIGNOUT_ROUNDS" 4 || die "cross-server sign-out benchmark failed"
 
 step "emulator start-up and throughput"
 "${RUN[@]}" emulator "$ART/emulator.json" "$EMU_SECONDS" || die "emulator benchmark failed"

@@ -121,6 +121,55 @@ public sealed class BenchmarkSmokeTests
     }
 
     [Fact]
+    public async Task A_small_storm_across_two_servers_on_one_Redis_makes_exactly_one_upstream_call_and_signs_every_request_in()
+    {
+        // Two hosts, each its own container with UseRedis on a redis-server the benchmark starts (AUTHKIT_TEST_REDIS_SERVER
+        // from test.sh, else Debian's): without the Redis lease each server would spend the refresh token itself.
+        var json = await CrossServerStorm.RunAsync([2], [10], singles: 2, (_, _) => 3, childProcess: false, warmUpRefreshes: 2, maxWarmUpRounds: 1);
+
+        var storm = json["storms"]![0]!;
+        Assert.Equal(2, storm["servers"]!.GetValue<int>());
+        Assert.Equal(10, storm["n"]!.GetValue<int>());
+        Assert.Equal([1, 1, 1], storm["refreshCallsPerStorm"]!.AsArray().Select(c => c!.GetValue<int>()));
+        Assert.Equal(0, storm["notAuthenticated"]!.GetValue<int>());
+        Assert.Equal(0, storm["notRefreshed"]!.GetValue<int>());
+        Assert.Equal(1, storm["distinctSuccessors"]!.GetValue<int>());
+        var median = storm["medianStormP99Ms"]!.GetValue<double>();
+        var p90 = storm["p90StormP99Ms"]!.GetValue<double>();
+        Assert.InRange(median, double.Epsilon, p90);
+        Assert.InRange(p90, median, storm["worstStormP99Ms"]!.GetValue<double>());
+        Assert.True(storm["loneBatchMedianMs"]!.GetValue<double>() > 0);
+        Assert.True(json["singleRefreshMedianMs"]!.GetValue<double>() > 0);
+        Assert.Equal(1, json["warmUpRounds"]!.GetValue<int>());
+        Assert.False(string.IsNullOrEmpty(json["redisVersion"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_sign_out_posted_to_one_server_flips_an_open_circuit_on_another_through_the_pushed_notification()
+    {
+        var json = await CrossServerSignOut.RunAsync(rounds: 3, parallel: 2, warmUpRounds: 1);
+
+        Assert.Equal(3, json["rounds"]!.GetValue<int>());
+        Assert.Equal(0, json["notFlipped"]!.GetValue<int>());
+        // The circuit flips after the revalidator's grace that follows the pushed sign-out, well before its 5 s limit.
+        var grace = json["graceMs"]!.GetValue<double>();
+        Assert.True(grace > 0);
+        Assert.InRange(json["fromStartP50Ms"]!.GetValue<double>(), grace, 5000);
+        Assert.InRange(json["fromStartP99Ms"]!.GetValue<double>(), json["fromStartP50Ms"]!.GetValue<double>(), 5000);
+        Assert.InRange(json["fromReturnP50Ms"]!.GetValue<double>(), 0, json["fromStartP99Ms"]!.GetValue<double>());
+        Assert.True(json["signOutCallP50Ms"]!.GetValue<double>() > 0);
+    }
+
+    [Theory]
+    [InlineData(30, 2, 10, 900)]
+    [InlineData(30, 2, 100, 300)]
+    [InlineData(30, 2, 1000, 60)]
+    [InlineData(30, 4, 1000, 45)]
+    [InlineData(1, 4, 1000, 1)]
+    public void The_cross_server_storm_counts_its_storms_as_the_usage_says(int rounds, int servers, int n, int expected) =>
+        Assert.Equal(expected, Cli.CrossStormRounds(rounds, servers, n));
+
+    [Fact]
     public async Task The_emulator_benchmark_measures_start_up_and_authenticate_calls()
     {
         var json = await EmulatorBenchmark.RunAsync(TimeSpan.FromMilliseconds(300), workers: 2, starts: 1);

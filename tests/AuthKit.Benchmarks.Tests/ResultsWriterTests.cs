@@ -88,6 +88,48 @@ public sealed class ResultsWriterTests : IDisposable
         Assert.Contains("| 7 | Refresh storm N=10: p50 / p99 latency of every request of every storm, pooled (information) | 1.00 / 9.00 ms (from the release of all N: p99 9.10 ms; harness alone: p99 0.50 ms; storms with a GC here: 1; 3.00x of the lone p99 3.00 ms) | lone refresh 1.00 ms (median of 300) | 9.00x |  |  |", results);
     }
 
+    [Fact]
+    public void The_cross_server_rows_judge_one_upstream_call_every_request_signed_in_the_storm_p99_and_the_sign_out_under_a_second()
+    {
+        WriteMicro(warmNs: 2_000, ticketNs: 20_000, coldNs: 60_000, referenceNs: 50_000, warmAlloc: 200);
+        JsonObject Storm(int k, int n, double p90, int[] calls, int notAuthenticated) => new()
+        {
+            ["servers"] = k, ["n"] = n, ["rounds"] = calls.Length, ["refreshCallsPerStorm"] = new JsonArray(calls.Select(c => (JsonNode)c).ToArray()),
+            ["maxRefreshCalls"] = calls.Max(), ["minRefreshCalls"] = calls.Min(), ["notAuthenticated"] = notAuthenticated, ["notRefreshed"] = 0,
+            ["p50Ms"] = 2.0, ["p99Ms"] = 8.0, ["medianStormP99Ms"] = 3.0, ["p90StormP99Ms"] = p90, ["worstStormP99Ms"] = 9.0,
+            ["fromReleaseP99Ms"] = 8.5, ["stormsWithCollection"] = 2, ["loneBatchMedianMs"] = 1.9,
+        };
+        Write("cross-storm.json", new JsonObject
+        {
+            ["entryPoint"] = "`WithAuthAsync` on each server", ["singleRefreshMedianMs"] = 2.0, ["singleRefreshRuns"] = 300, ["singleRefreshP99Ms"] = 6.0,
+            ["storms"] = new JsonArray(Storm(2, 10, 4.0, [1, 1, 1], 0), Storm(4, 1000, 6.2, [1, 2, 1], 0), Storm(4, 100, 5.0, [1, 1], 3)),
+        });
+        JsonObject SignOut(double p99, int notFlipped) => new()
+        {
+            ["entryPoint"] = "the HTTP `POST /auth/sign-out` endpoint on server A", ["rounds"] = 200, ["parallel"] = 4, ["graceMs"] = 750.0,
+            ["fromStartP50Ms"] = 770.0, ["fromStartP99Ms"] = p99, ["fromStartMaxMs"] = p99 + 10, ["fromReturnP50Ms"] = 760.0, ["fromReturnP99Ms"] = p99 - 5,
+            ["signOutCallP50Ms"] = 4.5, ["signOutCallP99Ms"] = 9.0, ["notFlipped"] = notFlipped,
+        };
+        Write("cross-signout.json", SignOut(880.0, 0));
+        var passing = Run();
+        Write("cross-signout.json", SignOut(1200.0, 0));
+        var slow = Run();
+        Write("cross-signout.json", SignOut(880.0, 1));
+        var lost = Run();
+
+        Assert.Contains("| R | Cross-server refresh storm, k=2 servers on one Redis, N=10 (round-robin over the servers): upstream refresh calls per storm; requests not authenticated (`WithAuthAsync` on each server) | 1 in each of 3 storms; 0 of 30 not authenticated |  |  | exactly 1; 0 | pass |", passing);
+        Assert.Contains("| R | Cross-server refresh storm, k=2 servers on one Redis, N=10 (round-robin over the servers): p99 latency of `WithAuthAsync` in a storm, met by 9 storms in 10 (p90 over 3 storms) | 4.00 ms (storms' p99: median 3.00 ms, worst 9.00 ms; lone refresh just before: 1.90 ms) | lone refresh on one server, same Redis store 2.00 ms (median of 300) | 2.00x | p99 < 3x | pass |", passing);
+        Assert.Contains("N=1000 (round-robin over the servers): upstream refresh calls per storm; requests not authenticated (`WithAuthAsync` on each server) | 1, 2, 1; 0 of 3,000 not authenticated |  |  | exactly 1; 0 | **MISS** |", passing);
+        Assert.Contains("| 3.10x | p99 < 3x | **MISS** |", passing);
+        Assert.Contains("| 1 in each of 2 storms; 3 of 200 not authenticated |  |  | exactly 1; 0 | **MISS** |", passing);
+        Assert.Contains("k=4 servers on one Redis, N=100 (round-robin over the servers): p50 / p99 latency of every request of every storm, pooled (information) | 2.00 / 8.00 ms (from the release of all N: p99 8.50 ms; storms with a GC here: 2) | lone refresh on one server, same Redis store 2.00 ms (median of 300) | 4.00x |  |  |", passing);
+        Assert.Contains("p50 / p99 from the start of the sign-out POST | 770 / 880 ms (from the POST's response: 760 / 875 ms; worst 890 ms; includes the revalidator's 750 ms grace after the pushed sign-out; the POST itself p50 4.5 ms) |  |  | p99 < 1 s | pass |", passing);
+        Assert.Equal(3, passing.Split('\n').Count(l => l.StartsWith("| R |", StringComparison.Ordinal) && l.Contains("**MISS**", StringComparison.Ordinal)));
+        Assert.Contains("| 770 / 1200 ms (", slow);
+        Assert.Contains("| p99 < 1 s | **MISS** |", slow);
+        Assert.Contains("**1 circuit(s) still signed in 5 s after the sign-out**, left out of the percentiles) |  |  | p99 < 1 s | **MISS** |", lost);
+    }
+
     private string Run()
     {
         var path = Path.Combine(_dir, "RESULTS.md");

@@ -147,6 +147,8 @@ public static class HttpBenchmark
     {
         public Uri BaseUri { get; } = baseUri;
 
+        public IServiceProvider Services => app.Services;
+
         public async ValueTask DisposeAsync()
         {
             await app.StopAsync().ConfigureAwait(false);

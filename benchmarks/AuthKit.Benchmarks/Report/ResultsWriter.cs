@@ -133,6 +133,45 @@ public static class ResultsWriter
                 lone, X(p99 / single));
         }
 
+        // R. Several servers on one Redis: the refresh storm across servers, and a sign-out reaching another server's circuit
+        var crossStorm = Load(artifactsDir, "cross-storm.json");
+        if (crossStorm is not null)
+        {
+            var lone = crossStorm["singleRefreshMedianMs"]!.GetValue<double>();
+            var loneText = $"lone refresh on one server, same Redis store {lone:0.00} ms (median of {crossStorm["singleRefreshRuns"]})";
+            foreach (var s in crossStorm["storms"]!.AsArray())
+            {
+                var k = s!["servers"]!.GetValue<int>();
+                var n = s["n"]!.GetValue<int>();
+                var perStorm = s["refreshCallsPerStorm"]!.AsArray().Select(c => c!.GetValue<int>()).ToArray();
+                var calls = perStorm.Distinct().Count() == 1 ? $"{perStorm[0]} in each of {perStorm.Length} storms" : string.Join(", ", perStorm);
+                var notAuthenticated = s["notAuthenticated"]!.GetValue<int>();
+                var requests = (long)n * perStorm.Length;
+                var label = $"Cross-server refresh storm, k={k} servers on one Redis, N={n} (round-robin over the servers)";
+                Add("R", $"{label}: upstream refresh calls per storm; requests not authenticated ({crossStorm["entryPoint"]})",
+                    $"{calls}; {notAuthenticated.ToString(Inv)} of {requests.ToString("N0", Inv)} not authenticated", "", "", "exactly 1; 0",
+                    s["maxRefreshCalls"]!.GetValue<int>() == 1 && s["minRefreshCalls"]!.GetValue<int>() == 1 && notAuthenticated == 0);
+                var stormP99 = s["p90StormP99Ms"]!.GetValue<double>();
+                Add("R", $"{label}: p99 latency of `WithAuthAsync` in a storm, met by 9 storms in 10 (p90 over {s["rounds"]} storms)",
+                    $"{stormP99:0.00} ms (storms' p99: median {s["medianStormP99Ms"]!.GetValue<double>():0.00} ms, worst {s["worstStormP99Ms"]!.GetValue<double>():0.00} ms; lone refresh just before: {s["loneBatchMedianMs"]?.GetValue<double>():0.00} ms)",
+                    loneText, X(stormP99 / lone), "p99 < 3x", stormP99 / lone < 3);
+                var pooledP99 = s["p99Ms"]!.GetValue<double>();
+                Add("R", $"{label}: p50 / p99 latency of every request of every storm, pooled (information)",
+                    $"{s["p50Ms"]!.GetValue<double>():0.00} / {pooledP99:0.00} ms (from the release of all N: p99 {s["fromReleaseP99Ms"]!.GetValue<double>():0.00} ms; storms with a GC here: {s["stormsWithCollection"]})",
+                    loneText, X(pooledP99 / lone));
+            }
+        }
+
+        var crossSignOut = Load(artifactsDir, "cross-signout.json");
+        if (crossSignOut is not null)
+        {
+            double Ms(string name) => crossSignOut[name]!.GetValue<double>();
+            var notFlipped = crossSignOut["notFlipped"]!.GetValue<int>();
+            Add("R", $"Sign-out on server A reaching an open circuit of that session on server B (one Redis; {crossSignOut["entryPoint"]}; until B's `AuthenticationStateChanged` reports an anonymous user; {crossSignOut["rounds"]} rounds, a fresh session each, {crossSignOut["parallel"]} at once): p50 / p99 from the start of the sign-out POST",
+                $"{Ms("fromStartP50Ms"):0} / {Ms("fromStartP99Ms"):0} ms (from the POST's response: {Ms("fromReturnP50Ms"):0} / {Ms("fromReturnP99Ms"):0} ms; worst {Ms("fromStartMaxMs"):0} ms; includes the revalidator's {Ms("graceMs"):0} ms grace after the pushed sign-out; the POST itself p50 {Ms("signOutCallP50Ms"):0.0} ms{(notFlipped > 0 ? $"; **{notFlipped} circuit(s) still signed in 5 s after the sign-out**, left out of the percentiles" : "")})",
+                "", "", "p99 < 1 s", Ms("fromStartP99Ms") < 1000 && notFlipped == 0);
+        }
+
         // Emulator (issue 4)
         var eStart = emulator?["laterStartMedianMs"]?.GetValue<double>();
         var eFirst = emulator?["firstStartMs"]?.GetValue<double>();
@@ -166,6 +205,17 @@ public static class ResultsWriter
         sb.AppendLine("whose refresh met a stall of this shared machine, most often a GC of this process during the storm (counted in the");
         sb.AppendLine("row). It is shown for information, beside its ratio to the lone median. Method and history: `docs/benchmarks.md`.");
         sb.AppendLine();
+        if (crossStorm is not null || crossSignOut is not null)
+        {
+            sb.AppendLine("Reading the cross-server rows (item R): k servers are k AuthKit hosts in this process, each its own container with");
+            sb.AppendLine("`UseRedis` (own multiplexer, local view, engine and single flight), on one redis-server; the emulator is shared. The");
+            sb.AppendLine("storm rows are judged as item 7's, against a lone refresh on one server with the same Redis store (it takes the Redis");
+            sb.AppendLine("lease and records the rotation, so it is slower than item 7's lone refresh). The sign-out row times a real sign-out");
+            sb.AppendLine("POST on one server until an open circuit of that session on another server reports an anonymous user; most of it is");
+            sb.AppendLine("the grace the circuit revalidator waits after a pushed sign-out (for the tab that posted it to navigate away).");
+            sb.AppendLine();
+        }
+
         sb.AppendLine("## Machine");
         sb.AppendLine();
         foreach (var (k, v) in MachineInfo(artifactsDir, node))
