@@ -151,12 +151,11 @@ public sealed class BenchmarkSmokeTests
 
         Assert.Equal(3, json["rounds"]!.GetValue<int>());
         Assert.Equal(0, json["notFlipped"]!.GetValue<int>());
-        // The circuit flips after the revalidator's grace that follows the pushed sign-out, well before its 5 s limit.
-        var grace = json["graceMs"]!.GetValue<double>();
-        Assert.True(grace > 0);
-        Assert.InRange(json["fromStartP50Ms"]!.GetValue<double>(), grace, 5000);
+        // The circuit flips as soon as the pushed sign-out reaches it, well before the 5 s limit.
+        Assert.InRange(json["fromStartP50Ms"]!.GetValue<double>(), 0, 5000);
         Assert.InRange(json["fromStartP99Ms"]!.GetValue<double>(), json["fromStartP50Ms"]!.GetValue<double>(), 5000);
-        Assert.InRange(json["fromReturnP50Ms"]!.GetValue<double>(), 0, json["fromStartP99Ms"]!.GetValue<double>());
+        // From the POST's response it can be below zero: the sign-out is recorded and pushed before the response is written.
+        Assert.True(json["fromReturnP50Ms"]!.GetValue<double>() <= json["fromStartP99Ms"]!.GetValue<double>());
         Assert.True(json["signOutCallP50Ms"]!.GetValue<double>() > 0);
     }
 
