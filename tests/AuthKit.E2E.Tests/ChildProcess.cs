@@ -36,6 +36,18 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Waits for the process to exit and its redirected output to drain.</summary>
     public void WaitForExit() => _process.WaitForExit();
 
+    /// <summary>Waits (bounded) for the process to exit and its redirected output to drain; returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>What the process wrote to stdout only (lines joined with new lines).</summary>
+    public string StandardOutput => string.Join(Environment.NewLine, _output.Where(line => !line.StartsWith("[stderr] ", StringComparison.Ordinal)));
+
     /// <summary>Kills the process (and its tree) and waits for it to exit.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -45,6 +45,9 @@ public sealed class SeveralServersFixture : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture is not initialized.");
 
+    /// <summary>The <c>WORKOS_*</c> settings every server (and the Node app of the tests) uses: the emulator, the balancer's callback, one cookie password.</summary>
+    public IReadOnlyDictionary<string, string> WorkOSEnvironment { get; private set; } = new Dictionary<string, string>();
+
     /// <summary>Every server's output, each under a heading (for failure artifacts).</summary>
     public string ServersOutput => string.Join(Environment.NewLine, _servers.Select((s, i) => $"== server {i} ({s.BaseUri}){Environment.NewLine}{s.Output}"))
         + $"{Environment.NewLine}== emulator{Environment.NewLine}{_emulator?.Output}";
@@ -57,9 +60,8 @@ public sealed class SeveralServersFixture : IAsyncLifetime
         _emulator = await EmulatorProcess.StartAsync(AccessTokenLifetime);
         _balancer = await LoadBalancer.StartAsync();
 
-        var environment = new Dictionary<string, string>
+        WorkOSEnvironment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Redis"] = _redis.Address,
             ["WORKOS_CLIENT_ID"] = "client_emulator",
             ["WORKOS_API_KEY"] = "sk_test_emulator",
             ["WORKOS_API_HOSTNAME"] = _emulator.BaseUri.Host,
@@ -68,6 +70,10 @@ public sealed class SeveralServersFixture : IAsyncLifetime
             // One public URL for all servers: the balancer's.
             ["WORKOS_REDIRECT_URI"] = new Uri(_balancer.BaseUri, "auth/callback").ToString(),
             ["WORKOS_COOKIE_PASSWORD"] = "one-cookie-password-for-every-server-of-the-e2e-suite",
+        };
+        var environment = new Dictionary<string, string>(WorkOSEnvironment)
+        {
+            ["ConnectionStrings__Redis"] = _redis.Address,
             ["AuthKit__RevalidationInterval"] = RevalidationInterval.ToString("c", CultureInfo.InvariantCulture),
             ["AuthKit__RefreshBuffer"] = RefreshBuffer.ToString("c", CultureInfo.InvariantCulture),
         };

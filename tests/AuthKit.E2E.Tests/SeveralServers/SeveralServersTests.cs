@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -149,6 +150,34 @@ public sealed class SeveralServersTests(SeveralServersFixture fixture, ITestOutp
         var after = await _emulator.GetSessionRefreshesAsync(first.SessionId!);
         Assert.Equal(1, after.Refreshes - before.Refreshes); // exactly one upstream refresh for the whole storm
         Assert.Equal(before.Rejected, after.Rejected);
+        AssertNoServerErrors();
+    }
+
+    [Fact]
+    public async Task A_node_authkit_app_on_the_npm_package_shares_the_standalone_emulator_and_the_cookie_with_the_servers()
+    {
+        var cookie = await SignInOverHttpAsync(Alice, "org_acme");
+        var signedIn = await AskSessionAsync(cookie, server: 0);
+        var before = await _emulator.GetSessionRefreshesAsync(signedIn.SessionId!);
+
+        // The Node app reads the .NET servers' cookie, refreshes it at the same emulator and verifies the result there.
+        var node = await RunNodeAppAsync(cookie["wos-session=".Length..]);
+        Assert.Equal(signedIn.SessionId, node.GetProperty("sessionId").GetString());
+        Assert.Equal(Alice, node.GetProperty("email").GetString());
+        Assert.Equal("org_acme", node.GetProperty("organizationId").GetString());
+        Assert.Equal(Alice, node.GetProperty("verifiedEmail").GetString());
+        Assert.Equal(before.Refreshes + 1, (await _emulator.GetSessionRefreshesAsync(signedIn.SessionId!)).Refreshes);
+
+        // Every .NET server accepts the cookie the Node app wrote, for the same session, without refreshing it again.
+        var nodeCookie = "wos-session=" + node.GetProperty("cookie").GetString();
+        for (var server = 0; server < SeveralServersFixture.ServerCount; server++)
+        {
+            var answer = await AskSessionAsync(nodeCookie, server);
+            Assert.True(answer.Authenticated, $"server {server} refused the Node app's cookie");
+            Assert.Equal(signedIn.SessionId, answer.SessionId);
+        }
+
+        Assert.Equal(before.Refreshes + 1, (await _emulator.GetSessionRefreshesAsync(signedIn.SessionId!)).Refreshes);
         AssertNoServerErrors();
     }
 
@@ -358,6 +387,33 @@ public sealed class SeveralServersTests(SeveralServersFixture fixture, ITestOutp
         var session = jar.GetCookies(Balancer.BaseUri).Where(c => c.Name.StartsWith("wos-session", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(session);
         return string.Join("; ", session.Select(c => $"{c.Name}={c.Value}"));
+    }
+
+    /// <summary>Runs tests/interop/emulator-app.mjs (the real npm package) against the fixture's emulator with the servers' cookie password.</summary>
+    private async Task<JsonElement> RunNodeAppAsync(string cookieValue)
+    {
+        var interop = typeof(SeveralServersTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "InteropDirectory").Value!;
+        Assert.True(Directory.Exists(Path.Combine(interop, "node_modules", "@workos", "authkit-session")),
+            $"the npm packages are not installed in {interop}: run ./test.sh (it runs npm ci there)");
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = interop,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("emulator-app.mjs");
+        start.ArgumentList.Add(cookieValue);
+        foreach (var (name, value) in fixture.WorkOSEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
+        await using var node = ChildProcess.Start(start);
+        var exitCode = await node.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(exitCode == 0, $"the Node app exited with {exitCode}:{Environment.NewLine}{node.Output}");
+        return JsonDocument.Parse(node.StandardOutput).RootElement.Clone();
     }
 
     /// <summary><c>POST /auth/session</c> (what a circuit asks the browser to send) with <paramref name="cookie"/>, to a given server or round robin.</summary>
