@@ -168,7 +168,7 @@ public static class ResultsWriter
             double Ms(string name) => crossSignOut[name]!.GetValue<double>();
             var notFlipped = crossSignOut["notFlipped"]!.GetValue<int>();
             Add("R", $"Sign-out on server A reaching an open circuit of that session on server B (one Redis; {crossSignOut["entryPoint"]}; until B's `AuthenticationStateChanged` reports an anonymous user; {crossSignOut["rounds"]} rounds, a fresh session each, {crossSignOut["parallel"]} at once): p50 / p99 from the start of the sign-out POST",
-                $"{Ms("fromStartP50Ms"):0} / {Ms("fromStartP99Ms"):0} ms (from the POST's response: {Ms("fromReturnP50Ms"):0} / {Ms("fromReturnP99Ms"):0} ms; worst {Ms("fromStartMaxMs"):0} ms; the POST itself p50 {Ms("signOutCallP50Ms"):0.0} ms{(notFlipped > 0 ? $"; **{notFlipped} circuit(s) still signed in 5 s after the sign-out**, left out of the percentiles" : "")})",
+                $"{Ms("fromStartP50Ms"):0.0} / {Ms("fromStartP99Ms"):0.0} ms (from the POST's response: {Ms("fromReturnP50Ms"):0.0} / {Ms("fromReturnP99Ms"):0.0} ms; worst {Ms("fromStartMaxMs"):0} ms; the POST itself p50 {Ms("signOutCallP50Ms"):0.0} ms{(notFlipped > 0 ? $"; **{notFlipped} circuit(s) still signed in 5 s after the sign-out**, left out of the percentiles" : "")})",
                 "", "", "p99 < 1 s", Ms("fromStartP99Ms") < 1000 && notFlipped == 0);
         }
 
