@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using AuthKit.E2E.Tests;
 
 namespace AuthKit.NewApp.Tests;
 
@@ -102,25 +103,15 @@ public static class Dotnet
 /// <summary>A long-running child process (the app, the emulator tool): output captured, killed with its tree on dispose.</summary>
 public sealed class RunningProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
+    private readonly ChildProcess _process;
 
-    private RunningProcess(Process process) => _process = process;
+    private RunningProcess(ChildProcess process) => _process = process;
 
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
-    public string Output => string.Join(Environment.NewLine, _output);
+    public string Output => _process.Output;
 
     /// <summary>Starts <paramref name="start"/>.</summary>
-    public static RunningProcess Start(ProcessStartInfo start)
-    {
-        var running = new RunningProcess(new Process { StartInfo = start });
-        running._process.OutputDataReceived += (_, e) => { if (e.Data is not null) running._output.Enqueue(e.Data); };
-        running._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) running._output.Enqueue("[stderr] " + e.Data); };
-        running._process.Start();
-        running._process.BeginOutputReadLine();
-        running._process.BeginErrorReadLine();
-        return running;
-    }
+    public static RunningProcess Start(ProcessStartInfo start) => new(ChildProcess.Start(start));
 
     /// <summary>Waits (polling, bounded) until the output contains <paramref name="text"/>; throws when the process exits first.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
@@ -196,23 +187,5 @@ public sealed class RunningProcess : IAsyncDisposable
     }
 
     /// <summary>Kills the process and its children and waits for them.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

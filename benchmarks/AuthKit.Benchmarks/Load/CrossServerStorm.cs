@@ -61,25 +61,14 @@ public static class CrossServerStorm
 
         // The settled warm-up of item 7: rounds of lone refreshes (on every server, so each one's refresh path is hot) and
         // one storm of each k and N, each followed by a pause for tiered JIT, until a round compiles nothing new.
-        var warmUpStart = Stopwatch.GetTimestamp();
-        var warmUpRounds = 0;
-        bool settled;
-        do
+        var (warmUpRounds, settled, warmUpSeconds) = await JitWarmUp.RunAsync(async () =>
         {
-            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
             for (var i = 0; i < warmUpRefreshes; i++) await StormAsync(hosts, 1, await ExpiredCookieAsync().ConfigureAwait(false), 1, first: i % hosts.Count).ConfigureAwait(false);
             foreach (var k in servers)
             {
                 foreach (var n in sizes) await StormAsync(hosts, k, await ExpiredCookieAsync().ConfigureAwait(false), n).ConfigureAwait(false);
             }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false);
-            warmUpRounds++;
-            settled = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled;
-        }
-        while (warmUpRounds < maxWarmUpRounds && (warmUpRounds < Math.Min(3, maxWarmUpRounds) || !settled));
-
-        var warmUpSeconds = Stopwatch.GetElapsedTime(warmUpStart).TotalSeconds;
+        }, maxWarmUpRounds).ConfigureAwait(false);
         Console.WriteLine($"cross-storm: {hosts.Count} servers on one Redis, warm-up {warmUpRounds} rounds in {warmUpSeconds:F1} s, JIT settled: {settled}");
 
         // The baseline: a lone request with an expired cookie on one server (the first) with the same Redis store, through

@@ -33,21 +33,11 @@ public static class RefreshStorm
         // promote what the round ran, until a whole round compiles no new method in this process (at least 3 rounds).
         // A fixed warm-up was not enough: the first size measured after it ran ~2x slower than the same size measured
         // later, while hot methods were still being recompiled in the background on one of the two cores.
-        var warmUpStart = Stopwatch.GetTimestamp();
-        var warmUpRounds = 0;
-        bool settled;
-        do
+        var (warmUpRounds, settled, warmUpSeconds) = await JitWarmUp.RunAsync(async () =>
         {
-            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
             for (var i = 0; i < warmUpRefreshes; i++) await RefreshOnceAsync(service, await ExpiredCookieAsync().ConfigureAwait(false)).ConfigureAwait(false);
             foreach (var n in sizes) await StormAsync(service, await ExpiredCookieAsync().ConfigureAwait(false), n).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false);
-            warmUpRounds++;
-            settled = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled;
-        }
-        while (warmUpRounds < maxWarmUpRounds && (warmUpRounds < Math.Min(3, maxWarmUpRounds) || !settled));
-
-        var warmUpSeconds = Stopwatch.GetElapsedTime(warmUpStart).TotalSeconds;
+        }, maxWarmUpRounds).ConfigureAwait(false);
         Console.WriteLine($"storm: warm-up {warmUpRounds} rounds in {warmUpSeconds:F1} s, JIT settled: {settled}");
 
         // The baseline: a lone request with an expired cookie through the same harness (a "storm" of one: task, gate,
