@@ -156,34 +156,8 @@ public static class CrossServerStorm
     /// N calls with one cookie, call i on server (<paramref name="first"/> + i) mod k, all started and waiting at one gate,
     /// then released together (the harness of item 7).
     /// </summary>
-    private static async Task<Call[]> StormAsync(List<Server> hosts, int k, string cookie, int n, int first = 0)
-    {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var waiting = 0;
-        long released = 0;
-        var tasks = new Task<Call>[n];
-        for (var i = 0; i < n; i++)
-        {
-            var service = hosts[(first + i) % k].Service;
-            tasks[i] = Task.Run(async () =>
-            {
-                if (Interlocked.Increment(ref waiting) == n) ready.TrySetResult();
-                await gate.Task.ConfigureAwait(false);
-                var start = Stopwatch.GetTimestamp();
-                var result = await service.WithAuthAsync(cookie).ConfigureAwait(false);
-                var end = Stopwatch.GetTimestamp();
-                return new Call(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds, Stopwatch.GetElapsedTime(Volatile.Read(ref released), end).TotalMilliseconds, result);
-            });
-        }
-
-        await ready.Task.ConfigureAwait(false);
-        Volatile.Write(ref released, Stopwatch.GetTimestamp());
-        gate.SetResult();
-        return await Task.WhenAll(tasks).ConfigureAwait(false);
-    }
-
-    private readonly record struct Call(double InCallMs, double FromReleaseMs, WithAuthResult Result);
+    private static Task<RefreshStorm.Call[]> StormAsync(List<Server> hosts, int k, string cookie, int n, int first = 0) =>
+        RefreshStorm.StormAsync(i => hosts[(first + i) % k].Service, cookie, n);
 
     /// <summary>One AuthKit server: its own host and container, <c>AddAuthKit(...).UseRedis(address)</c>, the bench cookie storage.</summary>
     internal sealed class Server : IAsyncDisposable

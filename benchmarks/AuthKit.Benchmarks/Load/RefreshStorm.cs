@@ -150,7 +150,13 @@ public static class RefreshStorm
         return elapsed;
     }
 
-    private static async Task<Call[]> StormAsync(AuthService<string, object> service, string cookie, int n)
+    private static Task<Call[]> StormAsync(AuthService<string, object> service, string cookie, int n) => StormAsync(_ => service, cookie, n);
+
+    /// <summary>
+    /// N tasks, each waiting at one gate, released together; request <c>i</c> calls <c>WithAuthAsync(cookie)</c> on
+    /// <paramref name="serviceFor"/>(i) (one server, or the servers of the cross-server storm in turn).
+    /// </summary>
+    internal static async Task<Call[]> StormAsync(Func<int, AuthService<string, object>> serviceFor, string cookie, int n)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -159,6 +165,7 @@ public static class RefreshStorm
         var tasks = new Task<Call>[n];
         for (var i = 0; i < n; i++)
         {
+            var service = serviceFor(i);
             tasks[i] = Task.Run(async () =>
             {
                 if (Interlocked.Increment(ref waiting) == n) ready.TrySetResult();
@@ -212,5 +219,6 @@ public static class RefreshStorm
         return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
     }
 
-    private readonly record struct Call(double InCallMs, double FromReleaseMs, WithAuthResult Result);
+    /// <summary>One storm request: its time in <c>WithAuthAsync</c>, its time from the release of all N, and its result.</summary>
+    internal readonly record struct Call(double InCallMs, double FromReleaseMs, WithAuthResult Result);
 }
