@@ -22,6 +22,17 @@ public sealed class EmulatorControl : IDisposable
         return counts.GetProperty("rejected_refresh_tokens").GetInt32();
     }
 
+    /// <summary>Delays the next request to <paramref name="route"/> by <paramref name="delay"/> before answering it normally (a slow WorkOS).</summary>
+    public async Task DelayNextAsync(string route, TimeSpan delay)
+    {
+        using var response = await _http.PostAsync("_emulator/faults", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["route"] = route,
+            ["delay_ms"] = ((int)delay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }));
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Makes the hosted sign-in page sign <paramref name="email"/> in at once (no page), or stops that when null.</summary>
     public async Task SetAutoSignInAsync(string? email, string? organizationId = null)
     {

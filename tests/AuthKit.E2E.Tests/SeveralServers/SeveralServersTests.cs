@@ -188,18 +188,26 @@ public sealed class SeveralServersTests(SeveralServersFixture fixture, ITestOutp
         var cookie = await SessionCookieHeaderAsync(session);
         var watcher = await OpenCircuitOnAsync(session, 2);
 
-        // Server 0 renders the page with the sign-out form (its antiforgery token made with the ring in Redis).
+        // Server 0 renders the page with the sign-out form (its antiforgery token made with the ring in Redis). It is a
+        // page that requires sign-in: its circuit hears of the sign-out at once too, and must let this tab finish signing
+        // out (it asks the tab, which noticed its own form) instead of sending it to sign-in midway.
         await PinAsync(session, 0);
-        await home.GotoAsync(Url("/"));
+        await home.GotoAsync(Url("/account"));
         await E2ETest.WaitForCircuitAsync(home);
         await WaitForCircuitRefreshAsync(watcher); // the watcher's own timer is now a whole lifetime away
 
         var flipped = WatchForSignInNavigation(watcher);
+        var postingTabSentToSignIn = WatchForSignInNavigationTask(home);
+        // WorkOS's logout is a round trip over the internet in production; here it takes 1.5 s, so this tab's circuit
+        // hears of the sign-out long before the tab has followed the redirects to the signed-out page.
+        await _emulator.DelayNextAsync("/user_management/sessions/logout", TimeSpan.FromSeconds(1.5));
         await PinAsync(session, 1);
         await home.GetByRole(AriaRole.Banner).GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(home).ToHaveURLAsync(new Regex($"^{Regex.Escape(Url("/"))}$"));
         await Expect(home.GetByRole(AriaRole.Heading, new() { Name = "You are signed out" })).ToBeVisibleAsync();
         var signOut = Balancer.Requests.Last(r => r.Method == "POST" && r.PathAndQuery == "/auth/sign-out");
         Assert.Equal((1, 302), (signOut.Server, signOut.Status));
+        Assert.False(postingTabSentToSignIn.Task.IsCompleted, "the tab that posted the sign-out was sent to sign-in instead of finishing its sign-out");
 
         var flippedAt = await flipped.WaitAsync(TimeSpan.FromSeconds(10));
         var delay = flippedAt - signOut.FinishedAt;
@@ -343,7 +351,9 @@ public sealed class SeveralServersTests(SeveralServersFixture fixture, ITestOutp
     }
 
     /// <summary>Completes when <paramref name="page"/> starts navigating to sign in (its circuit saw the session end).</summary>
-    private Task<DateTimeOffset> WatchForSignInNavigation(IPage page)
+    private Task<DateTimeOffset> WatchForSignInNavigation(IPage page) => WatchForSignInNavigationTask(page).Task;
+
+    private TaskCompletionSource<DateTimeOffset> WatchForSignInNavigationTask(IPage page)
     {
         var seen = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
         var emulatorSignIn = new Uri(fixture.Emulator.BaseUri, "user_management/authorize").ToString();
@@ -354,7 +364,7 @@ public sealed class SeveralServersTests(SeveralServersFixture fixture, ITestOutp
                 seen.TrySetResult(DateTimeOffset.UtcNow);
             }
         };
-        return seen.Task;
+        return seen;
     }
 
     private static async Task<long> ExpiresAtAsync(ILocator expiry) =>
