@@ -29,7 +29,6 @@ export async function storeSession(url, headerName) {
 // in the middle of signing out; every other tab of the session flips at once.
 let signOutPath = null;
 let signingOutAt = 0;
-let watching = false;
 
 /**
  * Starts noticing submissions of forms that POST to the sign-out endpoint (the listener runs in the capture phase,
@@ -37,15 +36,15 @@ let watching = false;
  * @param {string} url The sign-out endpoint, e.g. "/auth/sign-out".
  */
 export function watchSignOut(url) {
+  const listening = signOutPath !== null;
   signOutPath = new URL(url, document.baseURI).pathname;
-  if (watching) {
+  if (listening) {
     return;
   }
 
-  watching = true;
   document.addEventListener('submit', event => {
     const form = event.target;
-    if (!(form instanceof HTMLFormElement) || signOutPath === null) {
+    if (!(form instanceof HTMLFormElement)) {
       return;
     }
 

@@ -739,20 +739,17 @@ internal sealed class EmulatorService
             var session = _sessions[record.SessionId];
             if (record.Used)
             {
-                session.RejectedRefreshes++;
-                return RejectRefreshLocked("refresh token already used (replay)");
+                return RejectRefreshLocked("refresh token already used (replay)", session);
             }
 
             if (now >= record.ExpiresAt)
             {
-                session.RejectedRefreshes++;
-                return RejectRefreshLocked("refresh token expired");
+                return RejectRefreshLocked("refresh token expired", session);
             }
 
             if (session.Ended)
             {
-                session.RejectedRefreshes++;
-                return RejectRefreshLocked("session ended");
+                return RejectRefreshLocked("session ended", session);
             }
 
             var user = _users[session.UserId];
@@ -831,8 +828,14 @@ internal sealed class EmulatorService
         return Finish(payload, body);
     }
 
-    private ApiAnswer RejectRefreshLocked(string reason)
+    /// <summary>Counts (for the token's session, when known) and logs a rejected refresh grant; answers invalid_grant.</summary>
+    private ApiAnswer RejectRefreshLocked(string reason, SessionRecord? session = null)
     {
+        if (session is not null)
+        {
+            session.RejectedRefreshes++;
+        }
+
         Counters.Increment(RequestCounters.RejectedRefreshTokens);
         Log.GrantRejected(_logger, GrantRefreshToken, reason);
         return WireErrors.OAuthError("invalid_grant", "The refresh token is invalid, expired, revoked, or has already been used.");
