@@ -42,6 +42,27 @@ public sealed partial class BrowserSession : IAsyncDisposable
         return new BrowserSession(context, testName);
     }
 
+    /// <summary>
+    /// Runs <paramref name="scenario"/> in a fresh context of <paramref name="browser"/>; fails on browser console errors;
+    /// when it fails, saves every tab's artifacts with <paramref name="appOutput"/> (read then) and says where.
+    /// </summary>
+    public static async Task RunScenarioAsync(IBrowser browser, Uri baseUri, string testName, Func<string> appOutput, Xunit.Abstractions.ITestOutputHelper output, Func<BrowserSession, Task> scenario)
+    {
+        await using var session = await CreateAsync(browser, baseUri, testName);
+        try
+        {
+            await scenario(session);
+            Assert.True(session.UnexpectedConsoleErrors.Count == 0,
+                "The browser console reported errors:" + Environment.NewLine + string.Join(Environment.NewLine, session.UnexpectedConsoleErrors));
+        }
+        catch
+        {
+            await session.SaveFailureArtifactsAsync(appOutput());
+            output.WriteLine($"Artifacts saved under {SampleAppFixture.ArtifactsDirectory}");
+            throw;
+        }
+    }
+
     /// <summary>Opens a tab whose console messages are recorded.</summary>
     public async Task<IPage> NewPageAsync()
     {

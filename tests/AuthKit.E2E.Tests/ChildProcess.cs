@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Reflection;
 
 namespace AuthKit.E2E.Tests;
 
@@ -20,6 +21,30 @@ public sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>How many lines written so far contain <paramref name="fragment"/>.</summary>
     public int CountLines(string fragment) => _output.Count(line => line.Contains(fragment, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The file the test assembly's <c>AssemblyMetadata</c> <paramref name="key"/> names (a program the test project
+    /// builds); throws, saying what builds it, when it is not there.
+    /// </summary>
+    public static string BuiltFile(string key, string builtBy)
+    {
+        var path = typeof(ChildProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+        return File.Exists(path) ? path : throw new InvalidOperationException($"{Path.GetFileName(path)} is not built at {path}; {builtBy}.");
+    }
+
+    /// <summary><c>dotnet <paramref name="assemblyPath"/></c> run from the assembly's folder, its output redirected (for <see cref="Start"/>).</summary>
+    public static ProcessStartInfo Dotnet(string assemblyPath)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(assemblyPath);
+        return start;
+    }
 
     /// <summary>Starts <paramref name="start"/> (its output must be redirected) and begins capturing.</summary>
     public static ChildProcess Start(ProcessStartInfo start)

@@ -29,22 +29,8 @@ public abstract class E2ETest(SampleAppFixture fixture, ITestOutputHelper output
     protected Regex EmulatorSignInPage => new($"^{Regex.Escape(new Uri(Fixture.App.EmulatorUri, "user_management/authorize").ToString())}");
 
     /// <summary>Runs a scenario in a fresh browser context; saves artifacts when it fails; fails on browser console errors.</summary>
-    protected async Task RunAsync(Func<BrowserSession, Task> scenario, [CallerMemberName] string testName = "")
-    {
-        await using var session = await BrowserSession.CreateAsync(Fixture.Browser, Fixture.App.BaseUri, testName);
-        try
-        {
-            await scenario(session);
-            Assert.True(session.UnexpectedConsoleErrors.Count == 0,
-                "The browser console reported errors:" + Environment.NewLine + string.Join(Environment.NewLine, session.UnexpectedConsoleErrors));
-        }
-        catch
-        {
-            await session.SaveFailureArtifactsAsync(Fixture.App.Output);
-            Output.WriteLine($"Artifacts saved under {SampleAppFixture.ArtifactsDirectory}");
-            throw;
-        }
-    }
+    protected Task RunAsync(Func<BrowserSession, Task> scenario, [CallerMemberName] string testName = "") =>
+        BrowserSession.RunScenarioAsync(Fixture.Browser, Fixture.App.BaseUri, testName, () => Fixture.App.Output, Output, scenario);
 
     /// <summary>On the emulator's sign-in page: picks the test user, then the organization when asked.</summary>
     protected async Task SignInOnEmulatorAsync(IPage page, string email, string? organization = "Acme Corp")

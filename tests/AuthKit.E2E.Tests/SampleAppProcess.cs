@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 
 namespace AuthKit.E2E.Tests;
 
@@ -109,21 +108,7 @@ public sealed class SampleAppProcess : IAsyncDisposable
 
     private static ProcessStartInfo CreateStartInfo(Uri baseUri, string environmentName, IReadOnlyDictionary<string, string> environment)
     {
-        var appPath = typeof(SampleAppProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "SampleAppPath").Value!;
-        if (!File.Exists(appPath))
-        {
-            throw new InvalidOperationException($"The sample is not built at {appPath}; build tests/AuthKit.E2E.Tests (it builds the sample).");
-        }
-
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(appPath)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(appPath);
+        var start = ChildProcess.Dotnet(ChildProcess.BuiltFile("SampleAppPath", "build tests/AuthKit.E2E.Tests (it builds the sample)"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(baseUri.ToString().TrimEnd('/'));
 

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Text.RegularExpressions;
 
 namespace AuthKit.E2E.Tests.SeveralServers;
@@ -29,21 +27,8 @@ public sealed partial class EmulatorProcess : IAsyncDisposable
     /// <summary>Starts <c>authkit-emulator --port 0 --access-token-lifetime <paramref name="accessTokenLifetime"/></c> and waits for its banner.</summary>
     public static async Task<EmulatorProcess> StartAsync(TimeSpan accessTokenLifetime)
     {
-        var toolPath = typeof(EmulatorProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "EmulatorToolPath").Value!;
-        if (!File.Exists(toolPath))
-        {
-            throw new InvalidOperationException($"The emulator tool is not built at {toolPath}; build tests/AuthKit.E2E.Tests (it builds tools/AuthKit.Emulator).");
-        }
-
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(toolPath)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { toolPath, "--port", "0", "--access-token-lifetime", accessTokenLifetime.ToString("c", CultureInfo.InvariantCulture) })
+        var start = ChildProcess.Dotnet(ChildProcess.BuiltFile("EmulatorToolPath", "build tests/AuthKit.E2E.Tests (it builds tools/AuthKit.Emulator)"));
+        foreach (var arg in new[] { "--port", "0", "--access-token-lifetime", accessTokenLifetime.ToString("c", CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }

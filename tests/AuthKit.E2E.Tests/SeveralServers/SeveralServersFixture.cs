@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using AuthKit.Redis.Tests.TestSupport;
 
 namespace AuthKit.E2E.Tests.SeveralServers;
@@ -100,30 +101,56 @@ public sealed class SeveralServersFixture : IAsyncLifetime
     /// </summary>
     private async Task WarmUpAsync()
     {
+        for (var i = 0; i < _servers.Count; i++)
+        {
+            // Sign-in, the callback, then the signed-in home page, its assets and a signed-in-only page, all on server i.
+            using var http = Client(await SignInOverHttpAsync("alice@example.com", "org_acme", server: i), server: i);
+            var home = await http.GetStringAsync("/");
+            foreach (var asset in System.Text.RegularExpressions.Regex.Matches(home, "(?:src|href)=\"([^\"#:?]+\\.(?:js|css|svg))\"").Select(m => m.Groups[1].Value).Distinct())
+            {
+                using var _ = await http.GetAsync(asset);
+            }
+
+            using var account = await http.GetAsync("/account");
+            account.EnsureSuccessStatusCode();
+        }
+
+        _balancer!.ClearLog();
+    }
+
+    /// <summary>
+    /// Signs in over plain HTTP through the balancer (the emulator in auto mode: no page, no circuit to refresh the
+    /// cookie), every request on <paramref name="server"/> when given; returns the cookie jar holding the session.
+    /// </summary>
+    internal async Task<CookieContainer> SignInOverHttpAsync(string email, string organizationId, int? server = null)
+    {
+        var jar = new CookieContainer();
+        using var http = Client(jar, server);
         using var emulator = new EmulatorControl(Emulator.BaseUri);
-        await emulator.SetAutoSignInAsync("alice@example.com", "org_acme");
+        await emulator.SetAutoSignInAsync(email, organizationId);
         try
         {
-            for (var i = 0; i < _servers.Count; i++)
-            {
-                using var http = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = Balancer.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
-                http.DefaultRequestHeaders.Add(LoadBalancer.PinHeader, i.ToString(CultureInfo.InvariantCulture));
-                var home = await http.GetStringAsync("/auth/sign-in"); // sign-in, the callback, then the signed-in home page
-                foreach (var asset in System.Text.RegularExpressions.Regex.Matches(home, "(?:src|href)=\"([^\"#:?]+\\.(?:js|css|svg))\"").Select(m => m.Groups[1].Value).Distinct())
-                {
-                    using var _ = await http.GetAsync(asset);
-                }
-
-                using var account = await http.GetAsync("/account");
-                account.EnsureSuccessStatusCode();
-            }
+            using var response = await http.GetAsync("/auth/sign-in");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
         finally
         {
             await emulator.SetAutoSignInAsync(null);
         }
 
-        _balancer!.ClearLog();
+        return jar;
+    }
+
+    /// <summary>A client of the balancer that follows redirects with <paramref name="jar"/>, pinned to <paramref name="server"/> when given.</summary>
+    private HttpClient Client(CookieContainer jar, int? server)
+    {
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = jar, AllowAutoRedirect = true }) { BaseAddress = Balancer.BaseUri, Timeout = TimeSpan.FromSeconds(60) };
+        if (server is { } pinned)
+        {
+            http.DefaultRequestHeaders.Add(LoadBalancer.PinHeader, pinned.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return http;
     }
 
     public async Task DisposeAsync()

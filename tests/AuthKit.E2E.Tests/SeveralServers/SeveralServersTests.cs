@@ -378,22 +378,10 @@ public sealed class SeveralServersTests(SeveralServersFixture fixture, ITestOutp
         return string.Join("; ", cookies.Select(c => $"{c.Name}={c.Value}"));
     }
 
-    /// <summary>Signs in over plain HTTP (the emulator in auto mode: no page, no circuit to refresh the cookie); returns the <c>Cookie</c> header.</summary>
+    /// <summary>Signs in over plain HTTP (round robin; see the fixture); returns the <c>Cookie</c> header of the session.</summary>
     private async Task<string> SignInOverHttpAsync(string email, string organizationId)
     {
-        var jar = new CookieContainer();
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = jar, AllowAutoRedirect = true }) { Timeout = TimeSpan.FromSeconds(30) };
-        await _emulator.SetAutoSignInAsync(email, organizationId);
-        try
-        {
-            using var response = await http.GetAsync(Url("/auth/sign-in"));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-        finally
-        {
-            await _emulator.SetAutoSignInAsync(null);
-        }
-
+        var jar = await fixture.SignInOverHttpAsync(email, organizationId);
         var session = jar.GetCookies(Balancer.BaseUri).Where(c => c.Name.StartsWith("wos-session", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(session);
         return string.Join("; ", session.Select(c => $"{c.Name}={c.Value}"));
@@ -470,22 +458,12 @@ public sealed class SeveralServersTests(SeveralServersFixture fixture, ITestOutp
     }
 
     /// <summary>Runs a browser scenario in a fresh context; saves artifacts (with every server's log) when it fails; fails on console errors.</summary>
-    private async Task RunAsync(Func<BrowserSession, Task> scenario, [CallerMemberName] string testName = "")
+    private Task RunAsync(Func<BrowserSession, Task> scenario, [CallerMemberName] string testName = "")
     {
-        await using var session = await BrowserSession.CreateAsync(fixture.Browser, Balancer.BaseUri, testName);
         Balancer.ClearLog();
-        try
-        {
-            await scenario(session);
-            Assert.True(session.UnexpectedConsoleErrors.Count == 0,
-                "The browser console reported errors:" + Environment.NewLine + string.Join(Environment.NewLine, session.UnexpectedConsoleErrors));
-        }
-        catch
-        {
-            await session.SaveFailureArtifactsAsync(fixture.ServersOutput + Environment.NewLine + "== load balancer" + Environment.NewLine + string.Join(Environment.NewLine, Balancer.Requests));
-            output.WriteLine($"Artifacts saved under {SampleAppFixture.ArtifactsDirectory}");
-            throw;
-        }
+        return BrowserSession.RunScenarioAsync(fixture.Browser, Balancer.BaseUri, testName,
+            () => fixture.ServersOutput + Environment.NewLine + "== load balancer" + Environment.NewLine + string.Join(Environment.NewLine, Balancer.Requests),
+            output, scenario);
     }
 
     public void Dispose() => _emulator.Dispose();
