@@ -196,24 +196,11 @@ public sealed class SeveralServersTests(SeveralServersFixture fixture, ITestOutp
         await E2ETest.WaitForCircuitAsync(home);
         await WaitForCircuitRefreshAsync(watcher); // the watcher's own timer is now a whole lifetime away
 
-        var flipped = WatchForSignInNavigation(watcher);
-        var postingTabSentToSignIn = WatchForSignInNavigationTask(home);
         // WorkOS's logout is a round trip over the internet in production; here it takes 1.5 s, so this tab's circuit
         // hears of the sign-out long before the tab has followed the redirects to the signed-out page.
         await _emulator.DelayNextAsync("/user_management/sessions/logout", TimeSpan.FromSeconds(1.5));
         await PinAsync(session, 1);
-        await home.GetByRole(AriaRole.Banner).GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await Expect(home).ToHaveURLAsync(new Regex($"^{Regex.Escape(Url("/"))}$"));
-        await Expect(home.GetByRole(AriaRole.Heading, new() { Name = "You are signed out" })).ToBeVisibleAsync();
-        var signOut = Balancer.Requests.Last(r => r.Method == "POST" && r.PathAndQuery == "/auth/sign-out");
-        Assert.Equal((1, 302), (signOut.Server, signOut.Status));
-        Assert.False(postingTabSentToSignIn.Task.IsCompleted, "the tab that posted the sign-out was sent to sign-in instead of finishing its sign-out");
-
-        var flippedAt = await flipped.WaitAsync(TimeSpan.FromSeconds(10));
-        var delay = flippedAt - signOut.FinishedAt;
-        output.WriteLine($"the circuit on server 2 left for sign-in {delay.TotalMilliseconds:F0} ms after the sign-out on server 1 answered");
-        Assert.True(delay < PushDeadline, $"the circuit on server 2 flipped {delay.TotalMilliseconds:F0} ms after the sign-out (limit {PushDeadline.TotalMilliseconds} ms)");
-        await Expect(watcher).ToHaveURLAsync(EmulatorSignInPage);
+        await SignOutAndWatchTheOtherCircuitFlipAsync(home, signedOutOn: 1, watcher, watcherServer: 2);
 
         // The old cookie is refused everywhere, not only where it was signed out.
         for (var server = 0; server < SeveralServersFixture.ServerCount; server++)
@@ -284,14 +271,7 @@ public sealed class SeveralServersTests(SeveralServersFixture fixture, ITestOutp
         await PinAsync(session, 0);
         await tab.GotoAsync(Url("/"));
         await E2ETest.WaitForCircuitAsync(tab);
-        var flipped = WatchForSignInNavigation(watcher);
-        await tab.GetByRole(AriaRole.Banner).GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await Expect(tab.GetByRole(AriaRole.Heading, new() { Name = "You are signed out" })).ToBeVisibleAsync();
-        var signOut = Balancer.Requests.Last(r => r.Method == "POST" && r.PathAndQuery == "/auth/sign-out");
-        Assert.Equal((0, 302), (signOut.Server, signOut.Status));
-        var delay = await flipped.WaitAsync(TimeSpan.FromSeconds(10)) - signOut.FinishedAt;
-        output.WriteLine($"after Redis came back, the circuit on server 2 flipped {delay.TotalMilliseconds:F0} ms after the sign-out on server 0");
-        Assert.True(delay < PushDeadline, $"the circuit on server 2 flipped {delay.TotalMilliseconds:F0} ms after the sign-out (limit {PushDeadline.TotalMilliseconds} ms)");
+        await SignOutAndWatchTheOtherCircuitFlipAsync(tab, signedOutOn: 0, watcher, watcherServer: 2);
         for (var server = 1; server < SeveralServersFixture.ServerCount; server++)
         {
             Assert.False((await AskSessionAsync(cookie, server)).Authenticated, $"server {server} still accepts the signed-out cookie");
@@ -350,10 +330,30 @@ public sealed class SeveralServersTests(SeveralServersFixture fixture, ITestOutp
         await Expect(expiry).Not.ToHaveAttributeAsync("data-expires-at", before!, new() { Timeout = OneTokenLifetime });
     }
 
-    /// <summary>Completes when <paramref name="page"/> starts navigating to sign in (its circuit saw the session end).</summary>
-    private Task<DateTimeOffset> WatchForSignInNavigation(IPage page) => WatchForSignInNavigationTask(page).Task;
+    /// <summary>
+    /// Clicks the banner's Sign out in <paramref name="tab"/> (the balancer sends the POST to <paramref name="signedOutOn"/>):
+    /// the tab lands on the signed-out page without a detour to sign-in, and the circuit of <paramref name="watcher"/> on
+    /// <paramref name="watcherServer"/> leaves for sign-in within <see cref="PushDeadline"/> of the sign-out's answer.
+    /// </summary>
+    private async Task SignOutAndWatchTheOtherCircuitFlipAsync(IPage tab, int signedOutOn, IPage watcher, int watcherServer)
+    {
+        var flipped = WatchForSignInNavigation(watcher);
+        var postingTabSentToSignIn = WatchForSignInNavigation(tab);
+        await tab.GetByRole(AriaRole.Banner).GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(tab).ToHaveURLAsync(new Regex($"^{Regex.Escape(Url("/"))}$"));
+        await Expect(tab.GetByRole(AriaRole.Heading, new() { Name = "You are signed out" })).ToBeVisibleAsync();
+        var signOut = Balancer.Requests.Last(r => r.Method == "POST" && r.PathAndQuery == "/auth/sign-out");
+        Assert.Equal((signedOutOn, 302), (signOut.Server, signOut.Status));
+        Assert.False(postingTabSentToSignIn.IsCompleted, "the tab that posted the sign-out was sent to sign-in instead of finishing its sign-out");
 
-    private TaskCompletionSource<DateTimeOffset> WatchForSignInNavigationTask(IPage page)
+        var delay = await flipped.WaitAsync(TimeSpan.FromSeconds(10)) - signOut.FinishedAt;
+        output.WriteLine($"the circuit on server {watcherServer} left for sign-in {delay.TotalMilliseconds:F0} ms after the sign-out on server {signedOutOn} answered");
+        Assert.True(delay < PushDeadline, $"the circuit on server {watcherServer} flipped {delay.TotalMilliseconds:F0} ms after the sign-out (limit {PushDeadline.TotalMilliseconds} ms)");
+        await Expect(watcher).ToHaveURLAsync(EmulatorSignInPage);
+    }
+
+    /// <summary>Completes when <paramref name="page"/> starts navigating to sign in (its circuit saw the session end).</summary>
+    private Task<DateTimeOffset> WatchForSignInNavigation(IPage page)
     {
         var seen = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
         var emulatorSignIn = new Uri(fixture.Emulator.BaseUri, "user_management/authorize").ToString();
@@ -364,7 +364,7 @@ public sealed class SeveralServersTests(SeveralServersFixture fixture, ITestOutp
                 seen.TrySetResult(DateTimeOffset.UtcNow);
             }
         };
-        return seen;
+        return seen.Task;
     }
 
     private static async Task<long> ExpiresAtAsync(ILocator expiry) =>
