@@ -92,5 +92,29 @@ for proj in $projects; do
   [ "${total:-0}" -gt 0 ] || { echo "test.sh: $name found no tests" >&2; failed=1; }
   [ "${notexec:-0}" = 0 ] || { echo "test.sh: $name skipped $notexec test(s); skipped tests are not allowed" >&2; failed=1; }
 done
-[ $failed = 0 ] || die "FAILED (results in $RESULTS)"
+# A summary of every failed test last, so the tail of a CI log says what failed and why.
+summarize_failures() {
+  local trx
+  for trx in "$RESULTS"/*.trx; do
+    [ -f "$trx" ] || continue
+    awk -v project="$(basename "$trx" .trx)" '
+      function text(s) {
+        gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s)
+        gsub(/&#xD;/, "", s); gsub(/&#xA;/, " ", s); gsub(/&amp;/, "\\&", s); return s }
+      /<UnitTestResult / && /outcome="Failed"/ {
+        name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
+        printf "test.sh: FAILED %s: %s\n", project, text(name); failing = 1; lines = 0; next }
+      failing && /<UnitTestResult / { failing = 0 }
+      failing && /<Message>/ { inmsg = 1; sub(/.*<Message>/, "") }
+      failing && inmsg {
+        line = $0; done = sub(/<\/Message>.*/, "", line)
+        if (lines++ < 12) printf "test.sh:     %s\n", text(line)
+        if (done) { inmsg = 0; failing = 0 } }
+    ' "$trx"
+  done
+}
+if [ $failed != 0 ]; then
+  summarize_failures >&2
+  die "FAILED (results in $RESULTS)"
+fi
 echo "test.sh: all tests passed"
