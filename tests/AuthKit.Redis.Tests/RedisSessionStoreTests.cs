@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AuthKit.Redis.Internal;
 using AuthKit.Redis.Tests.TestSupport;
 using AuthKit.Session;
@@ -41,16 +42,22 @@ public sealed class RedisSessionStoreTests(SharedRedis redis) : IDisposable
     {
         var dead = await ServerAsync();
         var other = await ServerAsync();
-        var held = await dead.TryAcquireRefreshLeaseAsync("rt|", TimeSpan.FromMilliseconds(300));
+        var duration = TimeSpan.FromSeconds(1);
+        var acquired = Stopwatch.GetTimestamp();
+        var held = await dead.TryAcquireRefreshLeaseAsync("rt|", duration);
+        var whileHeld = await other.TryAcquireRefreshLeaseAsync("rt|", TimeSpan.FromSeconds(10));
         dead.Dispose(); // the holder goes away without releasing
 
-        var whileHeld = await other.TryAcquireRefreshLeaseAsync("rt|", TimeSpan.FromSeconds(10));
-        await Task.Delay(400);
-        var afterwards = await other.TryAcquireRefreshLeaseAsync("rt|", TimeSpan.FromSeconds(10));
+        // Redis expires the lease on its own clock, so this waits in real time; only a lower bound on the wait is
+        // asserted, which a busy machine cannot break.
+        SessionRefreshLease? afterwards = null;
+        await Eventually.TrueAsync(async () => (afterwards = await other.TryAcquireRefreshLeaseAsync("rt|", TimeSpan.FromSeconds(10))) is not null,
+            "the dead holder's lease lapses", TimeSpan.FromSeconds(10));
 
         Assert.NotNull(held);
         Assert.Null(whileHeld);
         Assert.NotNull(afterwards);
+        Assert.True(Stopwatch.GetElapsedTime(acquired) >= duration - TimeSpan.FromMilliseconds(50), "the lease was free before its duration");
     }
 
     [Fact]
@@ -58,15 +65,15 @@ public sealed class RedisSessionStoreTests(SharedRedis redis) : IDisposable
     {
         var a = await ServerAsync();
         var b = await ServerAsync();
-        var lease = await a.TryAcquireRefreshLeaseAsync("rt|", TimeSpan.FromMilliseconds(400));
+        var lease = await a.TryAcquireRefreshLeaseAsync("rt|", TimeSpan.FromSeconds(5));
         var db = Stores.Database(redis.Address);
 
         Assert.True(await a.RenewRefreshLeaseAsync(lease!, TimeSpan.FromSeconds(30)));
         var ttl = await db.KeyTimeToLiveAsync(_prefix + "lease:rt|");
-        await Task.Delay(500); // past the original duration
+        Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30)); // well past the original 5 s
         Assert.Null(await b.TryAcquireRefreshLeaseAsync("rt|", TimeSpan.FromSeconds(10)));
         Assert.False(await b.RenewRefreshLeaseAsync(lease! with { Token = "not-the-holder" }, TimeSpan.FromSeconds(30)));
-        Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30));
+        Assert.InRange((await db.KeyTimeToLiveAsync(_prefix + "lease:rt|"))!.Value, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30));
     }
 
     [Fact]
