@@ -97,6 +97,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
     /// <summary>Saves every tab's HTML and screenshot and the console log as <c>screenshots/&lt;test&gt;-failure-*</c>.</summary>
     public async Task SaveFailureArtifactsAsync(string appOutput)
     {
+        Directory.CreateDirectory(SampleAppFixture.ArtifactsDirectory); // a suite without a SampleAppFixture (the new-app tests) has none yet
         var prefix = Path.Combine(SampleAppFixture.ArtifactsDirectory, $"{SafeName().Replace(_testName, "_")}-failure");
         for (var i = 0; i < _pages.Count; i++)
         {

@@ -127,20 +127,103 @@ public sealed partial class NewAppTests(NewAppFixture fixture, ITestOutputHelper
         output.WriteLine($"template --emulator false test: {total.Elapsed.TotalSeconds:F1} s");
     }
 
+    [Theory]
+    [InlineData("WebAssembly")]
+    [InlineData("Auto")]
+    public async Task Dotnet_new_authkit_blazor_in_WebAssembly_and_Auto_builds_a_server_and_a_client_project_without_warnings_and_signs_in_and_out_in_WebAssembly(string renderMode)
+    {
+        var total = Stopwatch.StartNew();
+        var root = fixture.NewDirectory("template-" + renderMode.ToLowerInvariant());
+        var hive = await InstallTemplatesAsync();
+        var name = renderMode + "App";
+        await Step(root, ["new", "authkit-blazor", "-o", name, "--render-mode", renderMode, "--debug:custom-hive", hive]);
+        var solution = Path.Combine(root, name);
+        var server = Path.Combine(solution, name);
+        var client = Path.Combine(solution, name + ".Client");
+
+        // The layout of dotnet new blazor --interactivity WebAssembly|Auto --all-interactive: the router, layout and pages
+        // in the client project; App.razor, the error page and the emulator on the server.
+        Assert.True(File.Exists(Path.Combine(solution, name + ".slnx")));
+        static string[] Files(string directory, params string[] expected) => [.. (expected.Length > 0 ? expected
+            : Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))).Order(StringComparer.Ordinal)];
+        Assert.Equal(Files("", "Layout/MainLayout.razor", "Pages/Account.razor", "Pages/Home.razor", "Pages/NotFound.razor", "Program.cs", "Routes.razor", "_Imports.razor", name + ".Client.csproj"), Files(client));
+        Assert.Equal(Files("", "App.razor", "Pages/Error.razor", "_Imports.razor"), Files(Path.Combine(server, "Components")));
+        var serverProject = await File.ReadAllTextAsync(Path.Combine(server, name + ".csproj"));
+        Assert.Contains($"Include=\"AuthKit.Blazor\" Version=\"{fixture.PackageVersion}\"", serverProject, StringComparison.Ordinal);
+        Assert.Contains($"Include=\"../{name}.Client/{name}.Client.csproj\"", serverProject, StringComparison.Ordinal);
+        Assert.Contains($"Include=\"AuthKit.Blazor.WebAssembly\" Version=\"{fixture.PackageVersion}\"", await File.ReadAllTextAsync(Path.Combine(client, name + ".Client.csproj")), StringComparison.Ordinal);
+        var program = await File.ReadAllTextAsync(Path.Combine(server, "Program.cs"));
+        Assert.Contains(".AddWebAssemblySupport();", program, StringComparison.Ordinal);
+        Assert.Contains(".AddInteractiveWebAssemblyRenderMode()", program, StringComparison.Ordinal);
+        Assert.Equal(renderMode == "Auto", program.Contains(".AddInteractiveServerRenderMode()", StringComparison.Ordinal));
+        Assert.Contains(renderMode == "Auto" ? "? InteractiveAuto : null" : "? InteractiveWebAssembly : null", await File.ReadAllTextAsync(Path.Combine(server, "Components", "App.razor")), StringComparison.Ordinal);
+        Assert.DoesNotContain("AuthKitBlazorApp", string.Concat(Directory.GetFiles(solution, "*", SearchOption.AllDirectories).Select(File.ReadAllText)), StringComparison.Ordinal);
+        Assert.DoesNotContain("#if", string.Concat(Directory.GetFiles(solution, "*", SearchOption.AllDirectories).Select(File.ReadAllText)), StringComparison.Ordinal);
+
+        await Step(solution, ["build", name + ".slnx", "-warnaserror", "-nologo", "-v", "q", "--disable-build-servers"], NewAppFixture.BuildTimeout);
+
+        var appUri = new Uri($"http://127.0.0.1:{Dotnet.GetFreeLoopbackPort()}/");
+        await using var running = await StartAppAsync(server, appUri, new Dictionary<string, string>());
+        Assert.Contains("using the built-in WorkOS emulator", running.Output, StringComparison.Ordinal);
+        await SignInAndOutAsync(running, appUri, "template-" + renderMode.ToLowerInvariant(), async page =>
+        {
+            // The [Authorize] page runs in WebAssembly: at once in WebAssembly mode; in Auto once the runtime is in the
+            // browser's cache (the first visit may use a circuit while it downloads).
+            var rendered = page.GetByTestId("render-mode");
+            if (renderMode == "Auto")
+            {
+                await Expect(rendered).ToHaveTextAsync(new Regex(@"^interactively \((Server|WebAssembly)\)$"));
+                var first = await rendered.TextContentAsync();
+                output.WriteLine($"Auto: the first visit rendered {first}");
+                if (first != "interactively (WebAssembly)")
+                {
+                    // A circuit renders while the runtime loads in the background. blazor.web.js records a loaded runtime
+                    // in localStorage ("blazor-resource-hash:<app>"); from then on Auto picks WebAssembly.
+                    await page.WaitForFunctionAsync("() => Object.keys(localStorage).some(k => k.startsWith('blazor-resource-hash:'))", null, new() { Timeout = 60_000 });
+                    await page.ReloadAsync();
+                }
+            }
+
+            await Expect(rendered).ToHaveTextAsync("interactively (WebAssembly)");
+            await Expect(page.GetByTestId("account-email")).ToHaveTextAsync(Alice);
+        });
+        output.WriteLine($"template --render-mode {renderMode} test: {total.Elapsed.TotalSeconds:F1} s");
+    }
+
     [Fact]
-    public async Task The_template_offers_only_the_server_render_mode()
+    public async Task The_template_offers_the_Server_WebAssembly_and_Auto_render_modes_and_refuses_others()
     {
         var hive = await InstallTemplatesAsync();
         var root = fixture.NewDirectory("template-render-mode");
         var help = await Step(root, ["new", "authkit-blazor", "--help", "--debug:custom-hive", hive]);
         Assert.Contains("--emulator", help, StringComparison.Ordinal);
         Assert.Contains("--render-mode", help, StringComparison.Ordinal);
-        Assert.Contains("Server", help, StringComparison.Ordinal);
+        foreach (var choice in new[] { "Server", "WebAssembly", "Auto" })
+        {
+            Assert.Contains(choice, help, StringComparison.Ordinal);
+        }
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            Dotnet.RunAsync(root, ["new", "authkit-blazor", "-o", "WasmApp", "--render-mode", "WebAssembly", "--debug:custom-hive", hive], CliTimeout));
-        Assert.Contains("WebAssembly", error.Message, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(root, "WasmApp")));
+            Dotnet.RunAsync(root, ["new", "authkit-blazor", "-o", "StaticApp", "--render-mode", "Static", "--debug:custom-hive", hive], CliTimeout));
+        Assert.Contains("Static", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(root, "StaticApp")));
+    }
+
+    [Fact]
+    public void The_templates_ASP_NET_Core_package_versions_are_the_repositorys()
+    {
+        // The template pins Microsoft.AspNetCore.Components.WebAssembly(.Server) (packing rewrites only AuthKit.*
+        // versions): they must be the versions the repository builds and tests with.
+        var central = System.Xml.Linq.XDocument.Load(Path.Combine(fixture.RepositoryRoot, "Directory.Packages.props"))
+            .Descendants("PackageVersion").ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!);
+        var content = Path.Combine(fixture.RepositoryRoot, "templates", "AuthKit.Templates", "content");
+        var pinned = Directory.GetFiles(content, "*.csproj", SearchOption.AllDirectories)
+            .SelectMany(f => System.Xml.Linq.XDocument.Parse(File.ReadAllText(f)).Descendants("PackageReference"))
+            .Select(e => ((string)e.Attribute("Include")!, (string)e.Attribute("Version")!))
+            .Where(r => !r.Item1.StartsWith("AuthKit.", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(["Microsoft.AspNetCore.Components.WebAssembly", "Microsoft.AspNetCore.Components.WebAssembly.Server"], pinned.Select(r => r.Item1).Order(StringComparer.Ordinal));
+        Assert.All(pinned, r => Assert.Equal(central[r.Item1], r.Item2));
     }
 
     private async Task<string> InstallTemplatesAsync()
@@ -174,7 +257,7 @@ public sealed partial class NewAppTests(NewAppFixture fixture, ITestOutputHelper
         return running;
     }
 
-    private async Task SignInAndOutAsync(RunningProcess app, Uri appUri, string name)
+    private async Task SignInAndOutAsync(RunningProcess app, Uri appUri, string name, Func<IPage, Task>? onAccountPage = null)
     {
         var stopwatch = Stopwatch.StartNew();
         await using var session = await BrowserSession.CreateAsync(fixture.Browser, appUri, name);
@@ -202,6 +285,10 @@ public sealed partial class NewAppTests(NewAppFixture fixture, ITestOutputHelper
             // The [Authorize] page, signed in.
             await page.GotoAsync(new Uri(appUri, "account").ToString());
             await Expect(page.GetByTestId("account-email")).ToHaveTextAsync(Alice);
+            if (onAccountPage is not null)
+            {
+                await onAccountPage(page);
+            }
 
             // Sign out from home: back home signed out, the cookie gone, and the [Authorize] page asks for sign-in again.
             await page.GotoAsync(appUri.ToString());
