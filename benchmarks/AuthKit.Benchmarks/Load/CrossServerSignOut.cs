@@ -7,6 +7,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using AuthKit.Benchmarks.Fixtures;
 using AuthKit.Blazor;
+using AuthKit.Redis.Tests.TestSupport;
 using AuthKit.Session;
 using AuthKit.Testing;
 using Microsoft.AspNetCore.Antiforgery;
@@ -36,7 +37,7 @@ public static class CrossServerSignOut
 
     public static async Task<JsonObject> RunAsync(int rounds, int parallel, int warmUpRounds = 8)
     {
-        using var redis = await RedisServer.StartAsync().ConfigureAwait(false);
+        using var redis = await RedisServerProcess.StartAsync().ConfigureAwait(false);
         await using var emulator = await WorkOSEmulator.StartAsync(new WorkOSEmulatorOptions { AccessTokenLifetime = TimeSpan.FromHours(2) }).ConfigureAwait(false);
         void AuthKit(IServiceCollection services) => services.AddAuthKit(o =>
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AuthKit.Benchmarks.Fixtures;
 using AuthKit.Redis.Internal;
+using AuthKit.Redis.Tests.TestSupport;
 using AuthKit.Session;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,7 +27,7 @@ public static class CrossServerStorm
 
     public static async Task<JsonObject> RunAsync(int[] servers, int[] sizes, int singles, Func<int, int, int> rounds, bool childProcess, int warmUpRefreshes = 50, int maxWarmUpRounds = 30)
     {
-        using var redis = await RedisServer.StartAsync().ConfigureAwait(false);
+        using var redis = await RedisServerProcess.StartAsync().ConfigureAwait(false);
         await using var upstream = childProcess ? await StormUpstream.StartChildProcessAsync().ConfigureAwait(false) : await StormUpstream.StartInProcessAsync().ConfigureAwait(false);
         var hosts = new List<Server>();
         try

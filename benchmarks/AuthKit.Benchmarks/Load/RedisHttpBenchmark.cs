@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AuthKit.Benchmarks.Fixtures;
+using AuthKit.Redis.Tests.TestSupport;
 using AuthKit.Session;
 using AuthKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public static class RedisHttpBenchmark
 
     public static async Task<JsonObject> RunAsync(TimeSpan duration, int rounds, LoadGenerator load)
     {
-        using var redis = await RedisServer.StartAsync().ConfigureAwait(false);
+        using var redis = await RedisServerProcess.StartAsync().ConfigureAwait(false);
         await using var emulator = await WorkOSEmulator.StartAsync(new WorkOSEmulatorOptions { AccessTokenLifetime = TimeSpan.FromHours(2) }).ConfigureAwait(false);
         var session = emulator.SignIn("alice@example.com", "org_acme").ToSession();
         var cookie = "wos-session=" + new SessionEncryption().SealSession(session, BenchData.CookiePassword);
