@@ -196,6 +196,56 @@ public sealed class RedisSessionStoreTests(SharedRedis redis) : IDisposable
         Assert.InRange((await db.KeyTimeToLiveAsync(_prefix + "rotation:rt_1"))!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
         Assert.InRange((await db.KeyTimeToLiveAsync(_prefix + "ended:sid_1"))!.Value, TimeSpan.FromMinutes(6), TimeSpan.FromMinutes(7));
         Assert.Equal("rt_2\nsealed_2", (string?)await db.StringGetAsync(_prefix + "rotation:rt_1"));
+        Assert.InRange((await db.KeyTimeToLiveAsync(_prefix + "prev:rt_2"))!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+        Assert.Equal("rt_1", (string?)await db.StringGetAsync(_prefix + "prev:rt_2"));
         Assert.NotNull(await db.SortedSetScoreAsync(_prefix + "ended", "sid_1"));
+    }
+
+    [Fact]
+    public async Task A_chain_of_rotations_written_by_several_servers_keeps_one_sealed_session_in_Redis_and_in_every_view()
+    {
+        var a = await ServerAsync();
+        var b = await ServerAsync();
+        var db = Stores.Database(redis.Address);
+        var sealedSession = new string('s', 2000); // about a real sealed cookie
+
+        // Four refreshes of one session, alternating servers: rt_0 -> rt_1 -> rt_2 -> rt_3 -> rt_4.
+        for (var i = 0; i < 4; i++)
+        {
+            var server = i % 2 == 0 ? a : b;
+            await server.SetRotationAsync("rt_" + i, new SessionRotation(sealedSession + i, "rt_" + (i + 1)), TimeSpan.FromMinutes(5));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal($"rt_{i + 1}\n", (string?)await db.StringGetAsync(_prefix + "rotation:rt_" + i)); // a bare pointer
+            Assert.InRange((await db.KeyTimeToLiveAsync(_prefix + "rotation:rt_" + i))!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5)); // its TTL kept
+            Assert.False(await db.KeyExistsAsync(_prefix + "prev:rt_" + i)); // the link was used up
+        }
+
+        Assert.Equal("rt_4\n" + sealedSession + 3, (string?)await db.StringGetAsync(_prefix + "rotation:rt_3"));
+        Assert.Equal("rt_3", (string?)await db.StringGetAsync(_prefix + "prev:rt_4")); // for the next refresh
+        var stored = 0L;
+        foreach (var key in new[] { "rotation:rt_0", "rotation:rt_1", "rotation:rt_2", "rotation:rt_3", "prev:rt_4" })
+        {
+            stored += await db.StringLengthAsync(_prefix + key);
+        }
+
+        Assert.InRange(stored, sealedSession.Length, sealedSession.Length + 100); // one sealed session, not four
+
+        // Both servers' views followed: the superseded records are pointers there too, and the chain ends at the newest.
+        foreach (var server in new[] { a, b })
+        {
+            await Eventually.TrueAsync(async () => (await server.GetRotationAsync("rt_0"))?.IsSuperseded == true
+                && (await server.GetRotationAsync("rt_2"))?.IsSuperseded == true, "the view has the superseded records");
+            var chain = new List<SessionRotation>();
+            for (var key = "rt_0"; await server.GetRotationAsync(key) is { } next; key = next.SuccessorKey)
+            {
+                chain.Add(next);
+            }
+
+            Assert.Equal([true, true, true, false], chain.Select(r => r.IsSuperseded));
+            Assert.Equal(sealedSession + 3, chain[^1].SealedSession);
+        }
     }
 }

@@ -46,11 +46,27 @@ internal sealed partial class RedisSessionStore : ISessionStore, IDisposable
         return 0
         """;
 
-    // KEYS[1] rotation; ARGV[1] value, ARGV[2] ms, ARGV[3] channel, ARGV[4] message.
+    // Writes a rotation and supersedes the record that led to it: that record keeps only its pointer (its successor
+    // key and a newline), so a chain holds one sealed session however many refreshes it has seen.
+    // KEYS[1] rotation, KEYS[2] this record's predecessor link, KEYS[3] the successor's predecessor link;
+    // ARGV[1] value, ARGV[2] ms, ARGV[3] channel, ARGV[4] message, ARGV[5] this record's key, ARGV[6] rotation key prefix,
+    // ARGV[7] origin, ARGV[8] now (unix ms). Returns {predecessor key, its remaining ms} when it superseded one.
     private const string SetRotationScript = """
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
         redis.call('PUBLISH', ARGV[3], ARGV[4])
-        return 1
+        redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[2])
+        local previous = redis.call('GET', KEYS[2])
+        if not previous then return false end
+        redis.call('DEL', KEYS[2])
+        local key = ARGV[6] .. previous
+        local ttl = redis.call('PTTL', key)
+        if ttl <= 0 then return false end
+        local value = redis.call('GET', key)
+        local newline = string.find(value, '\n', 1, true)
+        if not newline or newline == #value then return false end
+        redis.call('SET', key, string.sub(value, 1, newline), 'PX', ttl)
+        redis.call('PUBLISH', ARGV[3], 'R\n' .. ARGV[7] .. '\n' .. previous .. '\n' .. string.format('%.0f', tonumber(ARGV[8]) + ttl) .. '\n' .. string.sub(value, 1, newline))
+        return {previous, ttl}
         """;
 
     // KEYS[1] ended, KEYS[2] ended set; ARGV[1] ms, ARGV[2] expiry (unix ms), ARGV[3] member, ARGV[4] channel, ARGV[5] message, ARGV[6] now (unix ms).
@@ -478,9 +494,19 @@ internal sealed partial class RedisSessionStore : ISessionStore, IDisposable
 
     private async Task<bool> WriteRotationAsync(string key, SessionRotation rotation, DateTimeOffset expiresAt)
     {
-        var ms = Milliseconds(expiresAt - _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        var ms = Milliseconds(expiresAt - now);
         var message = string.Join('\n', "R", _origin, key, expiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), rotation.SuccessorKey, rotation.SealedSession);
-        var (ok, _) = await RunAsync(db => db.ScriptEvaluateAsync(SetRotationScript, [RotationKey(key)], [rotation.SuccessorKey + "\n" + rotation.SealedSession, ms, _channelName, message])).ConfigureAwait(false);
+        var (ok, superseded) = await RunAsync(db => db.ScriptEvaluateAsync(SetRotationScript,
+            [RotationKey(key), PredecessorKey(key), PredecessorKey(rotation.SuccessorKey)],
+            [rotation.SuccessorKey + "\n" + rotation.SealedSession, ms, _channelName, message, key, _prefix + "rotation:", _origin, now.ToUnixTimeMilliseconds()])).ConfigureAwait(false);
+        if (ok && superseded is { IsNull: false, Length: 2 } && superseded[0].ToString() is { Length: > 0 } previous
+            && _view.GetRotation(previous) is { IsSuperseded: false } held)
+        {
+            // Other servers apply the script's message; this server's own messages are skipped, so apply it here.
+            _view.AddRotation(previous, held.AsSuperseded(), now + TimeSpan.FromMilliseconds((long)superseded[1]));
+        }
+
         return ok;
     }
 
@@ -584,6 +610,8 @@ internal sealed partial class RedisSessionStore : ISessionStore, IDisposable
     private RedisKey RotationKey(string key) => _prefix + "rotation:" + key;
 
     private RedisKey EndedKey(string key) => _prefix + "ended:" + key;
+
+    private RedisKey PredecessorKey(string key) => _prefix + "prev:" + key;
 
     private static long Milliseconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalMilliseconds));
 

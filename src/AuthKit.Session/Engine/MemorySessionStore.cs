@@ -84,10 +84,24 @@ internal sealed class MemorySessionStore : ISessionStore
 
     public ValueTask SetRotationAsync(string key, SessionRotation rotation, TimeSpan lifetime, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(rotation);
         Set(_rotations, key, rotation, lifetime);
+        // The record that led to this one now only points here: its sealed session is superseded (one sealed session
+        // per chain, not one per refresh). The successor's predecessor is remembered for its own rotation.
+        Set(_rotations, PredecessorKey(rotation.SuccessorKey), key, lifetime);
+        if (_rotations.TryRemove(PredecessorKey(key), out var predecessor) && predecessor.Value is string previous
+            && _rotations.TryGetValue(previous, out var entry) && entry.Value is SessionRotation { IsSuperseded: false } superseded)
+        {
+            _rotations.TryUpdate(previous, entry with { Value = superseded.AsSuperseded() }, entry);
+        }
+
         Notify(new SessionStoreNotification(SessionStoreNotificationKind.Rotated, key));
         return ValueTask.CompletedTask;
     }
+
+    // Relay keys are base64url: "<" never starts one.
+    private static string PredecessorKey(string key) => "<" + key;
 
     public ValueTask<SessionRotation?> GetRotationAsync(string key, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Get(_rotations, key) as SessionRotation);

@@ -49,7 +49,9 @@ internal sealed partial class SessionRelay(ISessionStore store, IOptions<Session
     /// <summary>As <see cref="FindNewestAsync"/>, starting from a relay key already computed.</summary>
     public async ValueTask<RelayHit?> FindNewestByKeyAsync(string key, CancellationToken cancellationToken = default)
     {
-        SessionRotation? newest = null;
+        // A store may keep a superseded rotation as a bare pointer (no sealed session: see SessionRotation); the chain
+        // then ends at a record that still holds one.
+        string? newest = null;
         var hops = 0;
         while (hops < MaxChainLength)
         {
@@ -59,7 +61,11 @@ internal sealed partial class SessionRelay(ISessionStore store, IOptions<Session
                 break;
             }
 
-            newest = next;
+            if (!next.IsSuperseded)
+            {
+                newest = next.SealedSession;
+            }
+
             key = next.SuccessorKey;
             hops++;
         }
@@ -70,7 +76,7 @@ internal sealed partial class SessionRelay(ISessionStore store, IOptions<Session
         }
 
         LogFound(logger, hops);
-        return new RelayHit(newest.SealedSession, hops);
+        return new RelayHit(newest, hops);
     }
 
     /// <summary>Records that a session was signed out; every server and circuit then treats it as ended.</summary>
