@@ -108,6 +108,24 @@ public sealed class SeveralServersTests(SeveralServersFixture fixture, ITestOutp
         Assert.All(cookieWrites, r => Assert.Equal(200, r.Status));
         output.WriteLine($"{refreshes} refresh(es) in {lifetimes} lifetimes; cookie writes by server: {string.Join(", ", cookieWrites.GroupBy(r => r.Server).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"))}");
 
+        // In Redis, a chain of refreshes holds one sealed session: every record whose successor was refreshed in its
+        // turn is a bare pointer, whichever server wrote either record.
+        using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.Redis.Address))
+        {
+            var db = redis.GetDatabase();
+            var records = new Dictionary<string, string>();
+            await foreach (var key in redis.GetServer(fixture.Redis.Address).KeysAsync(pattern: "authkit:rotation:*"))
+            {
+                records[key.ToString()["authkit:rotation:".Length..]] = (await db.StringGetAsync(key)).ToString();
+            }
+
+            var pointers = records.Count(r => r.Value.EndsWith('\n'));
+            output.WriteLine($"Redis: {records.Count} rotation records, {pointers} of them pointers, {records.Values.Sum(v => v.Length)} bytes of values");
+            Assert.InRange(pointers, refreshes - 1, records.Count);
+            Assert.All(records.Where(r => !r.Value.EndsWith('\n')), r =>
+                Assert.False(records.ContainsKey(r.Value[..r.Value.IndexOf('\n', StringComparison.Ordinal)]), $"record {r.Key} keeps a sealed session although its successor was refreshed"));
+        }
+
         // The browser's cookie was kept current: a full load on the third server is signed in.
         await PinAsync(session, 2);
         await tab1.ReloadAsync();
