@@ -73,6 +73,14 @@ internal sealed class RedisLocalView(TimeProvider time, int endedLimit, int rota
 
     public void AddRotation(string key, SessionRotation rotation, DateTimeOffset expiresAt)
     {
+        // A record only ever goes from whole to superseded: a late copy of the whole record (a message that overtook
+        // this server's own write, or a read from Redis) must not bring its sealed session back.
+        if (!rotation.IsSuperseded && _rotations.TryGetValue(key, out var held) && held.Rotation.IsSuperseded
+            && held.Rotation.SuccessorKey == rotation.SuccessorKey)
+        {
+            return;
+        }
+
         _rotations[key] = (rotation, expiresAt.UtcTicks);
         if (_rotations.Count > _rotationLimit)
         {

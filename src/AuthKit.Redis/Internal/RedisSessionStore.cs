@@ -500,11 +500,11 @@ internal sealed partial class RedisSessionStore : ISessionStore, IDisposable
         var (ok, superseded) = await RunAsync(db => db.ScriptEvaluateAsync(SetRotationScript,
             [RotationKey(key), PredecessorKey(key), PredecessorKey(rotation.SuccessorKey)],
             [rotation.SuccessorKey + "\n" + rotation.SealedSession, ms, _channelName, message, key, _prefix + "rotation:", _origin, now.ToUnixTimeMilliseconds()])).ConfigureAwait(false);
-        if (ok && superseded is { IsNull: false, Length: 2 } && superseded[0].ToString() is { Length: > 0 } previous
-            && _view.GetRotation(previous) is { IsSuperseded: false } held)
+        if (ok && superseded is { IsNull: false, Length: 2 } && superseded[0].ToString() is { Length: > 0 } previous)
         {
-            // Other servers apply the script's message; this server's own messages are skipped, so apply it here.
-            _view.AddRotation(previous, held.AsSuperseded(), now + TimeSpan.FromMilliseconds((long)superseded[1]));
+            // Other servers apply the script's message; this server skips its own messages, so it applies it here, even
+            // before the whole record's message (from the server that wrote it) has reached this view.
+            _view.AddRotation(previous, new SessionRotation("", key), now + TimeSpan.FromMilliseconds((long)superseded[1]));
         }
 
         return ok;
