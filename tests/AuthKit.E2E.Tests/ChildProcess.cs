@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace AuthKit.E2E.Tests;
 
@@ -19,6 +20,9 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The process id (to signal it).</summary>
+    public int Id => _process.Id;
+
     /// <summary>How many lines written so far contain <paramref name="fragment"/>.</summary>
     public int CountLines(string fragment) => _output.Count(line => line.Contains(fragment, StringComparison.Ordinal));
 
@@ -32,8 +36,8 @@ public sealed class ChildProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new InvalidOperationException($"{Path.GetFileName(path)} is not built at {path}; {builtBy}.");
     }
 
-    /// <summary><c>dotnet <paramref name="assemblyPath"/></c> run from the assembly's folder, its output redirected (for <see cref="Start"/>).</summary>
-    public static ProcessStartInfo Dotnet(string assemblyPath)
+    /// <summary><c>dotnet <paramref name="assemblyPath"/> <paramref name="arguments"/></c> run from the assembly's folder, its output redirected (for <see cref="Start"/>).</summary>
+    public static ProcessStartInfo Dotnet(string assemblyPath, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -43,6 +47,11 @@ public sealed class ChildProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(assemblyPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         return start;
     }
 
@@ -65,9 +74,61 @@ public sealed class ChildProcess : IAsyncDisposable
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(deadline.Token);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The process did not exit within {timeout}.{Environment.NewLine}{Output}");
+        }
+
         _process.WaitForExit();
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Waits (polling, bounded) until the output contains <paramref name="text"/>; returns the output so far. Throws when
+    /// the process exits first or the time runs out, with the output.
+    /// </summary>
+    public async Task<string> WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        await WaitForOutputAsync(new Regex(Regex.Escape(text)), timeout);
+        return Output;
+    }
+
+    /// <summary>As <see cref="WaitForOutputAsync(string, TimeSpan)"/>, until the output matches <paramref name="pattern"/>; returns the match.</summary>
+    public async Task<Match> WaitForOutputAsync(Regex pattern, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        while (true)
+        {
+            if (pattern.Match(Output) is { Success: true } match)
+            {
+                return match;
+            }
+
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // its last lines
+                if (pattern.Match(Output) is { Success: true } last)
+                {
+                    return last;
+                }
+
+                throw new InvalidOperationException($"The process exited with code {_process.ExitCode} before printing '{pattern}'.{Environment.NewLine}{Output}");
+            }
+
+            try
+            {
+                await poll.WaitForNextTickAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"The process did not print '{pattern}' within {timeout}.{Environment.NewLine}{Output}");
+            }
+        }
     }
 
     /// <summary>What the process wrote to stdout only (lines joined with new lines).</summary>

@@ -108,9 +108,7 @@ public sealed class SampleAppProcess : IAsyncDisposable
 
     private static ProcessStartInfo CreateStartInfo(Uri baseUri, string environmentName, IReadOnlyDictionary<string, string> environment)
     {
-        var start = ChildProcess.Dotnet(ChildProcess.BuiltFile("SampleAppPath", "build tests/AuthKit.E2E.Tests (it builds the sample)"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(baseUri.ToString().TrimEnd('/'));
+        var start = ChildProcess.Dotnet(ChildProcess.BuiltFile("SampleAppPath", "build tests/AuthKit.E2E.Tests (it builds the sample)"), "--urls", baseUri.ToString().TrimEnd('/'));
 
         // No WorkOS settings may leak in from the machine running the tests.
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("WORKOS_", StringComparison.OrdinalIgnoreCase) || k.StartsWith("AuthKit__", StringComparison.OrdinalIgnoreCase) || k is "ASPNETCORE_URLS" or "ASPNETCORE_HTTP_PORTS" or "HTTP_PORTS" or "DOTNET_ENVIRONMENT").ToList())

@@ -114,27 +114,7 @@ public sealed class RunningProcess : IAsyncDisposable
     public static RunningProcess Start(ProcessStartInfo start) => new(ChildProcess.Start(start));
 
     /// <summary>Waits (polling, bounded) until the output contains <paramref name="text"/>; throws when the process exits first.</summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        while (!Output.Contains(text, StringComparison.Ordinal))
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The process exited with {_process.ExitCode} before printing '{text}'.{Environment.NewLine}{Output}");
-            }
-
-            try
-            {
-                await poll.WaitForNextTickAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"No '{text}' within {timeout.TotalSeconds} s.{Environment.NewLine}{Output}");
-            }
-        }
-    }
+    public Task WaitForOutputAsync(string text, TimeSpan timeout) => _process.WaitForOutputAsync(text, timeout);
 
     /// <summary>Waits (polling, bounded) until GET <paramref name="uri"/> answers 200.</summary>
     public async Task WaitUntilServingAsync(Uri uri, TimeSpan timeout)

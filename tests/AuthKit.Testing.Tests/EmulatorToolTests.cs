@@ -1,10 +1,9 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 using System.Text.Json;
+using AuthKit.E2E.Tests;
 
 namespace AuthKit.Testing.Tests;
 
@@ -157,72 +156,21 @@ public sealed class EmulatorToolTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>The built <c>AuthKit.Emulator.dll</c> as a child process, its stdout and stderr captured; killed on dispose.</summary>
+    /// <summary>The built <c>AuthKit.Emulator.dll</c> as a child process (<see cref="ChildProcess"/>), which the tests also stop with SIGTERM.</summary>
     private sealed class EmulatorToolProcess : IAsyncDisposable
     {
-        private readonly Process _process;
-        private readonly ConcurrentQueue<string> _output = new();
+        private readonly ChildProcess _process;
 
-        private EmulatorToolProcess(Process process) => _process = process;
+        private EmulatorToolProcess(ChildProcess process) => _process = process;
 
-        public string Output => string.Join(Environment.NewLine, _output);
+        public string Output => _process.Output;
 
-        public static EmulatorToolProcess Start(params string[] args)
-        {
-            var toolPath = typeof(EmulatorToolTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-                .Single(a => a.Key == "EmulatorToolPath").Value!;
-            if (!File.Exists(toolPath))
-            {
-                throw new InvalidOperationException($"The emulator tool is not built at {toolPath}; build tests/AuthKit.Testing.Tests (it builds tools/AuthKit.Emulator).");
-            }
+        public static EmulatorToolProcess Start(params string[] args) =>
+            new(ChildProcess.Start(ChildProcess.Dotnet(
+                ChildProcess.BuiltFile("EmulatorToolPath", "build tests/AuthKit.Testing.Tests (it builds tools/AuthKit.Emulator)"), args)));
 
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                WorkingDirectory = Path.GetDirectoryName(toolPath)!,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(toolPath);
-            foreach (var arg in args)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            var tool = new EmulatorToolProcess(new Process { StartInfo = start });
-            tool._process.OutputDataReceived += (_, e) => { if (e.Data is not null) tool._output.Enqueue(e.Data); };
-            tool._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) tool._output.Enqueue("[stderr] " + e.Data); };
-            tool._process.Start();
-            tool._process.BeginOutputReadLine();
-            tool._process.BeginErrorReadLine();
-            return tool;
-        }
-
-        /// <summary>Waits (bounded) until a line of output contains <paramref name="text"/>; returns the output so far.</summary>
-        public async Task<string> WaitForOutputAsync(string text, TimeSpan timeout)
-        {
-            using var deadline = new CancellationTokenSource(timeout);
-            using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-            while (!_output.Any(line => line.Contains(text, StringComparison.Ordinal)))
-            {
-                if (_process.HasExited)
-                {
-                    _process.WaitForExit();
-                    throw new InvalidOperationException($"The emulator tool exited with code {_process.ExitCode} before printing '{text}'.{Environment.NewLine}{Output}");
-                }
-
-                try
-                {
-                    await poll.WaitForNextTickAsync(deadline.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    throw new TimeoutException($"The emulator tool did not print '{text}' within {timeout}.{Environment.NewLine}{Output}");
-                }
-            }
-
-            return Output;
-        }
+        /// <summary>Waits (bounded) until the output contains <paramref name="text"/>; returns the output so far.</summary>
+        public Task<string> WaitForOutputAsync(string text, TimeSpan timeout) => _process.WaitForOutputAsync(text, timeout);
 
         /// <summary>Sends SIGTERM (<c>Process.Kill</c> would send SIGKILL) through <c>/bin/kill</c>.</summary>
         public async Task SendSigtermAsync()
@@ -233,30 +181,8 @@ public sealed class EmulatorToolTests
         }
 
         /// <summary>Waits (bounded) for the process to exit and drains its output; returns the exit code.</summary>
-        public async Task<int> WaitForExitAsync(TimeSpan timeout)
-        {
-            using var deadline = new CancellationTokenSource(timeout);
-            try
-            {
-                await _process.WaitForExitAsync(deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"The emulator tool did not exit within {timeout}.{Environment.NewLine}{Output}");
-            }
+        public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
-            return _process.ExitCode;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
+        public ValueTask DisposeAsync() => _process.DisposeAsync();
     }
 }

@@ -27,37 +27,18 @@ public sealed partial class EmulatorProcess : IAsyncDisposable
     /// <summary>Starts <c>authkit-emulator --port 0 --access-token-lifetime <paramref name="accessTokenLifetime"/></c> and waits for its banner.</summary>
     public static async Task<EmulatorProcess> StartAsync(TimeSpan accessTokenLifetime)
     {
-        var start = ChildProcess.Dotnet(ChildProcess.BuiltFile("EmulatorToolPath", "build tests/AuthKit.E2E.Tests (it builds tools/AuthKit.Emulator)"));
-        foreach (var arg in new[] { "--port", "0", "--access-token-lifetime", accessTokenLifetime.ToString("c", CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = ChildProcess.Start(start);
-        using var deadline = new CancellationTokenSource(StartupTimeout);
-        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        var process = ChildProcess.Start(ChildProcess.Dotnet(ChildProcess.BuiltFile("EmulatorToolPath", "build tests/AuthKit.E2E.Tests (it builds tools/AuthKit.Emulator)"),
+            "--port", "0", "--access-token-lifetime", accessTokenLifetime.ToString("c", CultureInfo.InvariantCulture)));
         try
         {
-            while (await poll.WaitForNextTickAsync(deadline.Token))
-            {
-                if (Listening().Match(process.Output) is { Success: true } match)
-                {
-                    return new EmulatorProcess(process, new Uri(match.Groups[1].Value));
-                }
-
-                if (process.HasExited)
-                {
-                    break;
-                }
-            }
+            var listening = await process.WaitForOutputAsync(Listening(), StartupTimeout);
+            return new EmulatorProcess(process, new Uri(listening.Groups[1].Value));
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
         {
+            await process.DisposeAsync();
+            throw new InvalidOperationException($"authkit-emulator did not start within {StartupTimeout.TotalSeconds} s: {ex.Message}", ex);
         }
-
-        var output = process.Output;
-        await process.DisposeAsync();
-        throw new InvalidOperationException($"authkit-emulator did not start within {StartupTimeout.TotalSeconds} s:{Environment.NewLine}{output}");
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
